@@ -1,0 +1,39 @@
+package io.bulwark.core.backend;
+
+import io.bulwark.core.spec.Spec;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Everything a backend needs to create a container.
+ *
+ * @param id            the container id
+ * @param bundle        the bundle directory (absolute)
+ * @param spec          the validated (and, with a tenant policy, admitted) configuration
+ * @param stateDir      the container's own directory in the state store, for backend files (exec FIFO, sockets)
+ * @param consoleSocket path of the AF_UNIX socket that receives the pty master when {@code process.terminal}, or null
+ * @param noPivot       use MS_MOVE + chroot instead of pivot_root (for a rootfs on a ramdisk)
+ * @param preserveFds   how many descriptors after stdio (3, 4, ...) are passed on to the workload
+ * @param seccompFilter the compiled classic-BPF filter (struct sock_filter array), or null for none
+ */
+public record CreateRequest(
+    String id,
+    Path bundle,
+    Spec spec,
+    Path stateDir,
+    Path consoleSocket,
+    boolean noPivot,
+    int preserveFds,
+    byte[] seccompFilter) {
+
+    public CreateRequest {
+        if (preserveFds < 0) {
+            throw new IllegalArgumentException("preserveFds < 0");
+        }
+    }
+
+    /** Extra file descriptors inherited from the caller, in order, starting at 3. */
+    public List<Integer> preservedDescriptors() {
+        return java.util.stream.IntStream.range(3, 3 + preserveFds).boxed().toList();
+    }
+}
