@@ -19,6 +19,12 @@ public interface Backend {
     /** Releases a created container's workload. Returns once the workload has been told to run. */
     void start(ContainerRecord container);
 
+    /**
+     * Waits for a process this JVM created through {@link #create} or {@link #exec} to end, and returns its exit
+     * status as a shell reports it: the exit code, or 128+N when signal N killed it.
+     */
+    int awaitExit(ContainerProcess process);
+
     /** Runs an extra process inside a running container, joined to all its namespaces and limits. */
     ContainerProcess exec(ContainerRecord container, ExecRequest request);
 
