@@ -15,6 +15,12 @@ import java.util.List;
  * @param noPivot       use MS_MOVE + chroot instead of pivot_root (for a rootfs on a ramdisk)
  * @param preserveFds   how many descriptors after stdio (3, 4, ...) are passed on to the workload
  * @param seccompFilter the compiled classic-BPF filter (struct sock_filter array), or null for none
+ * @param seccompFlags  {@code SECCOMP_FILTER_FLAG_*} bits the shim passes to {@code seccomp(SECCOMP_SET_MODE_FILTER)}
+ *                      (see {@link io.bulwark.core.spi.SeccompProgram}); with {@code NEW_LISTENER} the shim hands the
+ *                      returned listener fd back so that it reaches {@code seccompListenerPath}
+ * @param seccompListenerPath     {@code linux.seccomp.listenerPath}: the AF_UNIX socket that receives the listener fd
+ *                                together with the container process state JSON, or null
+ * @param seccompListenerMetadata {@code linux.seccomp.listenerMetadata}, passed along in that state, or null
  */
 public record CreateRequest(
     String id,
@@ -24,7 +30,16 @@ public record CreateRequest(
     Path consoleSocket,
     boolean noPivot,
     int preserveFds,
-    byte[] seccompFilter) {
+    byte[] seccompFilter,
+    int seccompFlags,
+    String seccompListenerPath,
+    String seccompListenerMetadata) {
+
+    /** A request without seccomp flags or notify listener. */
+    public CreateRequest(String id, Path bundle, Spec spec, Path stateDir, Path consoleSocket, boolean noPivot,
+                         int preserveFds, byte[] seccompFilter) {
+        this(id, bundle, spec, stateDir, consoleSocket, noPivot, preserveFds, seccompFilter, 0, null, null);
+    }
 
     public CreateRequest {
         if (preserveFds < 0) {
