@@ -1,0 +1,30 @@
+package io.bulwark.cli;
+
+import io.bulwark.cli.commands.CreateCommand;
+import io.bulwark.cli.commands.DeleteCommand;
+import io.bulwark.cli.commands.ExecCommand;
+import io.bulwark.cli.commands.KillCommand;
+import io.bulwark.cli.commands.ListCommand;
+import io.bulwark.cli.commands.PsCommand;
+import io.bulwark.cli.commands.RunCommand;
+import io.bulwark.cli.commands.StartCommand;
+import io.bulwark.cli.commands.StateCommand;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The registry of verbs, in the order {@code --help} lists them. */
+final class Commands {
+    private Commands() {
+    }
+
+    static Map<String, Command> all() {
+        Map<String, Command> m = new LinkedHashMap<>();
+        for (Command c : new Command[] {
+            new CreateCommand(), new StartCommand(), new RunCommand(), new StateCommand(), new KillCommand(),
+            new DeleteCommand(), new ListCommand(), new PsCommand(), new ExecCommand(),
+        }) {
+            m.put(c.name(), c);
+        }
+        return m;
+    }
+}

@@ -1,0 +1,36 @@
+package io.bulwark.cli.commands;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.bulwark.cli.CliContext;
+import io.bulwark.cli.Command;
+import io.bulwark.cli.Flags;
+import io.bulwark.cli.RuntimeFactory;
+import java.util.List;
+
+/** {@code state}: prints the OCI state JSON. */
+public final class StateCommand implements Command {
+    @Override
+    public String name() {
+        return "state";
+    }
+
+    @Override
+    public String summary() {
+        return "print the OCI state of a container";
+    }
+
+    @Override
+    public String usage() {
+        return "Usage: bulwark state CONTAINER_ID\n";
+    }
+
+    @Override
+    public int run(CliContext ctx, List<String> args) throws Exception {
+        Flags f = new Flags(name()).parse(args);
+        f.requireArgs(1, "container id");
+        ctx.out().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .writeValueAsString(RuntimeFactory.create(ctx).state(f.id())));
+        return 0;
+    }
+}
