@@ -13,6 +13,7 @@ import io.bulwark.core.backend.ExecRequest;
 import io.bulwark.core.spec.Capabilities;
 import io.bulwark.core.spec.Process;
 import io.bulwark.core.spec.User;
+import io.bulwark.core.spi.SeccompProgram;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,8 +71,10 @@ public final class ExecCommand implements Command {
         Process process = f.get("process") != null ? readProcess(Path.of(f.get("process"))) : fromFlags(f, base);
         process = runtime.admitExec(id, process);
         Path console = f.get("console-socket") == null ? null : Path.of(f.get("console-socket"));
+        SeccompProgram filter = runtime.compileSeccomp(runtime.containerSpec(id), "container " + id);
         ContainerProcess p = runtime.exec(id, new ExecRequest(process, console, f.intValue("preserve-fds", 0),
-            runtime.compileSeccomp(runtime.containerSpec(id), process)));
+            filter == null ? null : filter.filter(), filter == null ? 0 : filter.flags(),
+            filter == null ? null : filter.listenerPath(), filter == null ? null : filter.listenerMetadata()));
         if (f.get("pid-file") != null) {
             Path pidFile = Path.of(f.get("pid-file"));
             Path tmp = pidFile.resolveSibling("." + pidFile.getFileName() + ".tmp");

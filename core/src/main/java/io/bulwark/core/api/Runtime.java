@@ -7,6 +7,8 @@ import io.bulwark.core.backend.ContainerRecord;
 import io.bulwark.core.backend.CreateRequest;
 import io.bulwark.core.backend.ExecRequest;
 import io.bulwark.core.spec.Spec;
+import io.bulwark.core.spi.SeccompCompiler;
+import io.bulwark.core.spi.SeccompProgram;
 import io.bulwark.core.state.ContainerLock;
 import io.bulwark.core.state.ContainerState;
 import io.bulwark.core.state.ContainerStatus;
@@ -92,13 +94,7 @@ public final class Runtime {
         Path bundle = options.bundle().toAbsolutePath().normalize();
         Spec spec = prepare(options);
         Backend backend = backendFor(options, spec);
-        byte[] filter = null;
-        if (spec.linux() != null && spec.linux().seccomp() != null) {
-            if (seccompCompiler == null) {
-                throw new BulwarkException("config.json: $.linux.seccomp: no seccomp compiler is available");
-            }
-            filter = seccompCompiler.compile(spec.linux().seccomp(), spec.process());
-        }
+        SeccompProgram filter = compileSeccomp(spec, bundle.resolve("config.json").toString());
         try (ContainerLock lock = store.createAndLock(options.id())) {
             Map<String, String> annotations = spec.annotations() == null ? Map.of() : new LinkedHashMap<>(spec.annotations());
             Path rootfs = bundle.resolve(spec.root().path()).normalize();
@@ -110,7 +106,9 @@ public final class Runtime {
             ContainerProcess init;
             try {
                 init = backend.create(new CreateRequest(options.id(), bundle, spec, lock.dir(),
-                    options.consoleSocket(), options.noPivot(), options.preserveFds(), filter));
+                    options.consoleSocket(), options.noPivot(), options.preserveFds(),
+                    filter == null ? null : filter.filter(), filter == null ? 0 : filter.flags(),
+                    filter == null ? null : filter.listenerPath(), filter == null ? null : filter.listenerMetadata()));
             } catch (RuntimeException e) {
                 cleanupFailedCreate(backend, state, lock.dir());
                 throw e;
@@ -293,12 +291,18 @@ public final class Runtime {
         }
     }
 
-    /** The compiled seccomp filter of the container's config, for exec: the same filter as the init. */
-    public byte[] compileSeccomp(Spec spec, io.bulwark.core.spec.Process process) {
-        if (spec.linux() == null || spec.linux().seccomp() == null || seccompCompiler == null) {
+    /**
+     * The compiled seccomp filter of a configuration (for exec: the container's admitted one, so the new process
+     * gets the same filter as the init), or null when it has none.
+     */
+    public SeccompProgram compileSeccomp(Spec spec, String source) {
+        if (spec.linux() == null || spec.linux().seccomp() == null) {
             return null;
         }
-        return seccompCompiler.compile(spec.linux().seccomp(), process);
+        if (seccompCompiler == null) {
+            throw new BulwarkException(source + ": $.linux.seccomp: seccomp support is not available");
+        }
+        return seccompCompiler.compile(spec.linux().seccomp(), source, "$.linux.seccomp");
     }
 
     ContainerStatus status(ContainerState state) {
