@@ -5,6 +5,7 @@ import java.util.List;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
+import jnr.ffi.byref.PointerByReference;
 
 /**
  * libseccomp ({@code libseccomp.so.2}) loaded once, with its version checked. Everything the rest of the module
@@ -165,6 +166,72 @@ public final class Libseccomp {
         }
         long rc = libc.syscall(nr, operation, flags, 0);
         return rc < 0 ? lastErrno() : 0;
+    }
+
+    /** The request and response buffers of the notify API, sized by libseccomp for this kernel. */
+    public final class NotifyBuffers implements AutoCloseable {
+        private final Pointer request;
+        private final Pointer response;
+        private boolean freed;
+
+        NotifyBuffers(Pointer request, Pointer response) {
+            this.request = request;
+            this.response = response;
+        }
+
+        public Pointer request() {
+            return request;
+        }
+
+        public Pointer response() {
+            return response;
+        }
+
+        /** sizeof(struct seccomp_notif) as this module reads it. */
+        public long requestSize() {
+            return 80;
+        }
+
+        /** sizeof(struct seccomp_notif_resp). */
+        public long responseSize() {
+            return 24;
+        }
+
+        @Override
+        public void close() {
+            if (!freed) {
+                freed = true;
+                lib.seccomp_notify_free(request, response);
+            }
+        }
+    }
+
+    public NotifyBuffers allocateNotifyBuffers() {
+        PointerByReference req = new PointerByReference();
+        PointerByReference resp = new PointerByReference();
+        int rc = lib.seccomp_notify_alloc(req, resp);
+        if (rc < 0) {
+            throw new BulwarkException("seccomp_notify_alloc: " + strerror(-rc), -rc);
+        }
+        return new NotifyBuffers(req.getValue(), resp.getValue());
+    }
+
+    public void notifyReceive(int fd, Pointer request) {
+        int rc = lib.seccomp_notify_receive(fd, request);
+        if (rc < 0) {
+            throw new BulwarkException("seccomp_notify_receive: " + strerror(-rc), -rc);
+        }
+    }
+
+    public void notifyRespond(int fd, Pointer response) {
+        int rc = lib.seccomp_notify_respond(fd, response);
+        if (rc < 0) {
+            throw new BulwarkException("seccomp_notify_respond: " + strerror(-rc), -rc);
+        }
+    }
+
+    public boolean notifyIdValid(int fd, long id) {
+        return lib.seccomp_notify_id_valid(fd, id) == 0;
     }
 
     String strerror(int errno) {
