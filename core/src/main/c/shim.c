@@ -1,2 +1,454 @@
-/* Placeholder entry point; replaced by the real shim. */
-int main(void) { return 0; }
+/* bulwark-shim: executes a plan that Java decided (docs/plan-format.md). Modes:
+ *   bulwark-shim init PLANFD   create a container: new namespaces, rootfs, wait on the exec FIFO, execve
+ *   bulwark-shim exec PLANFD   join a running container and execve an extra process
+ *   bulwark-shim hook PLANFD   join a container's namespaces and run a hook program
+ *   bulwark-shim --check-plan  decode a plan from stdin and print its canonical text (exit 2 if invalid)
+ * Stage 0 (this process) joins namespaces given by path, then clones the process that does the rest with
+ * CLONE_PARENT so that it is a child of the JVM, reports its pid and exits. */
+#define _GNU_SOURCE
+#include "shim.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <termios.h>
+#include <unistd.h>
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+#ifndef TIOCGPTPEER
+#define TIOCGPTPEER _IO('T', 0x41)
+#endif
+#ifndef PR_CAP_AMBIENT
+#define PR_CAP_AMBIENT 47
+#define PR_CAP_AMBIENT_RAISE 2
+#define PR_CAP_AMBIENT_CLEAR_ALL 4
+#endif
+
+int g_sync_fd = -1;
+
+void sync_send(uint32_t type, int32_t err, uint32_t value, const char *text)
+{
+    struct sync_header h = { type, err, value, 0 };
+    struct iovec iov[2] = { { &h, sizeof(h) }, { (void *)text, text ? strnlen(text, SYNC_TEXT_MAX) : 0 } };
+    struct msghdr m = { .msg_iov = iov, .msg_iovlen = 2 };
+    if (g_sync_fd >= 0) {
+        while (sendmsg(g_sync_fd, &m, MSG_NOSIGNAL) < 0 && errno == EINTR) {
+        }
+    }
+}
+
+static void vreport(int err, const char *fmt, va_list ap)
+{
+    char text[SYNC_TEXT_MAX];
+    int n = vsnprintf(text, sizeof(text), fmt, ap);
+    if (n < 0) n = 0;
+    if (err && (size_t)n < sizeof(text)) snprintf(text + n, sizeof(text) - (size_t)n, ": %s", strerror(err));
+    if (g_sync_fd >= 0) {
+        sync_send(SYNC_ERROR, err, 0, text);
+    } else {
+        dprintf(2, "bulwark-shim: %s\n", text);
+    }
+}
+
+void die(const char *fmt, ...)
+{
+    int err = errno;
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(err, fmt, ap);
+    va_end(ap);
+    _exit(1);
+}
+
+void die_err(int err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(err, fmt, ap);
+    va_end(ap);
+    _exit(1);
+}
+
+void sync_wait(uint32_t type)
+{
+    struct sync_header h;
+    ssize_t n;
+    do {
+        n = recv(g_sync_fd, &h, sizeof(h), 0);
+    } while (n < 0 && errno == EINTR);
+    if (n == 0) _exit(1); /* Java gave up on us: nothing to report to */
+    if (n < 0) die("read from the runtime");
+    if (n != sizeof(h) || h.type != type) die_err(EPROTO, "unexpected message %u from the runtime", h.type);
+}
+
+static unsigned char *read_all(int fd, size_t *len)
+{
+    size_t cap = 4096, n = 0;
+    unsigned char *buf = malloc(cap);
+    if (!buf) die_err(ENOMEM, "read plan");
+    for (;;) {
+        if (n == cap) {
+            if (cap >= PLAN_MAX + 1) break;
+            cap *= 2;
+            unsigned char *b = realloc(buf, cap);
+            if (!b) die_err(ENOMEM, "read plan");
+            buf = b;
+        }
+        ssize_t r = read(fd, buf + n, cap - n);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) die("read plan");
+        if (r == 0) break;
+        n += (size_t)r;
+    }
+    *len = n;
+    return buf;
+}
+
+static int check_plan(void)
+{
+    size_t len;
+    unsigned char *buf = read_all(0, &len);
+    struct plan p;
+    char err[512];
+    if (plan_decode(buf, len, &p, err, sizeof(err))) {
+        fprintf(stderr, "invalid plan: %s\n", err);
+        return 2;
+    }
+    plan_dump(&p, stdout);
+    plan_free(&p);
+    free(buf);
+    return fflush(stdout) ? 1 : 0;
+}
+
+/* ---- namespaces ---- */
+
+static void join_namespaces(const struct plan *p)
+{
+    int fds[16];
+    if (p->njoins > 16) die_err(E2BIG, "too many namespaces to join");
+    /* Open every path first: joining the mount namespace changes what paths mean. */
+    for (uint32_t i = 0; i < p->njoins; i++) {
+        fds[i] = open(p->joins[i].path, O_RDONLY | O_CLOEXEC);
+        if (fds[i] < 0) die("open namespace %s", p->joins[i].path);
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        for (uint32_t i = 0; i < p->njoins; i++) {
+            int user = p->joins[i].type == CLONE_NEWUSER;
+            if (user != (pass == 0)) continue;
+            if (setns(fds[i], (int)p->joins[i].type)) die("join namespace %s", p->joins[i].path);
+            close(fds[i]);
+        }
+    }
+}
+
+static int in_user_namespace(const struct plan *p)
+{
+    if (p->ns_new & CLONE_NEWUSER) return 1;
+    for (uint32_t i = 0; i < p->njoins; i++)
+        if (p->joins[i].type == CLONE_NEWUSER) return 1;
+    return 0;
+}
+
+/* ---- process attributes ---- */
+
+static int last_cap(void)
+{
+    int c = 0;
+    while (c < 63 && prctl(PR_CAPBSET_READ, c + 1, 0, 0, 0) >= 0) c++;
+    return c;
+}
+
+static void drop_bounding(const struct plan *p, int last)
+{
+    for (int c = 0; c <= last; c++)
+        if (!(p->cap_bounding & (1ULL << c)) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0))
+            die("drop capability %d from the bounding set", c);
+}
+
+static void set_caps(const struct plan *p, int last)
+{
+    uint64_t valid = last >= 63 ? ~0ULL : (1ULL << (last + 1)) - 1;
+    uint64_t eff = p->cap_effective & valid, prm = p->cap_permitted & valid, inh = p->cap_inheritable & valid;
+    struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+    struct __user_cap_data_struct d[2] = {
+        { (uint32_t)eff, (uint32_t)prm, (uint32_t)inh },
+        { (uint32_t)(eff >> 32), (uint32_t)(prm >> 32), (uint32_t)(inh >> 32) },
+    };
+    if (syscall(SYS_capset, &h, d)) die("set capabilities");
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) && errno != EINVAL) die("clear ambient caps");
+    for (int c = 0; c <= last; c++)
+        if ((p->cap_ambient & (1ULL << c)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0))
+            die("raise ambient capability %d", c);
+}
+
+static void install_seccomp(const struct plan *p)
+{
+    struct sock_fprog prog = { (unsigned short)p->seccomp_len, p->seccomp_filter };
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->seccomp_flags, &prog) < 0) die("install seccomp filter");
+}
+
+static void set_rlimits(const struct plan *p)
+{
+    for (uint32_t i = 0; i < p->nrlimits; i++) {
+        struct rlimit r = { p->rlimits[i].soft, p->rlimits[i].hard };
+        if (setrlimit((int)p->rlimits[i].resource, &r)) die("set rlimit %u", p->rlimits[i].resource);
+    }
+}
+
+static void set_oom_score_adj(const struct plan *p)
+{
+    if (!p->has_oom) return;
+    char v[16];
+    int n = snprintf(v, sizeof(v), "%d", p->oom_score_adj);
+    int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || write(fd, v, (size_t)n) != n) die("write oom_score_adj");
+    close(fd);
+}
+
+static void set_apparmor(const struct plan *p)
+{
+    if (!p->apparmor || !p->apparmor[0]) return;
+    char v[1100];
+    int n = snprintf(v, sizeof(v), "exec %s", p->apparmor);
+    if (n < 0 || (size_t)n >= sizeof(v)) die_err(ENAMETOOLONG, "apparmor profile name too long");
+    int fd = open("/proc/self/attr/apparmor/exec", O_WRONLY | O_CLOEXEC);
+    if (fd < 0) fd = open("/proc/self/attr/exec", O_WRONLY | O_CLOEXEC);
+    if (fd < 0) die("open the apparmor exec attribute");
+    if (write(fd, v, (size_t)n) != n) die("apply apparmor profile %s", p->apparmor);
+    close(fd);
+}
+
+static const char *env_get(const struct plan *p, const char *name)
+{
+    size_t n = strlen(name);
+    for (uint32_t i = 0; i < p->nenv; i++)
+        if (!strncmp(p->env[i], name, n) && p->env[i][n] == '=') return p->env[i] + n + 1;
+    return NULL;
+}
+
+static int executable_file(const char *path)
+{
+    struct stat st;
+    return access(path, X_OK) == 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* The program to execve: the plan's, args[0] when it has a slash, or args[0] looked up in the PATH of env. */
+static const char *resolve_executable(const struct plan *p)
+{
+    static char found[4096];
+    const char *name = p->executable ? p->executable : p->args[0];
+    if (strchr(name, '/')) {
+        if (!executable_file(name)) die("exec \"%s\"", name);
+        return name;
+    }
+    if (!name[0]) die_err(ENOENT, "exec: empty executable name");
+    const char *path = env_get(p, "PATH");
+    if (!path) path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    while (*path) {
+        size_t dl = strcspn(path, ":");
+        int n = snprintf(found, sizeof(found), "%.*s%s%s", (int)dl, path, dl ? "/" : "", name);
+        if (n > 0 && (size_t)n < sizeof(found) && executable_file(found)) return found;
+        path += dl;
+        if (*path == ':') path++;
+    }
+    die_err(ENOENT, "exec \"%s\": executable file not found in $PATH", name);
+}
+
+/* Credentials, capabilities and the working directory: the last steps that need privilege. */
+static void become_user(const struct plan *p)
+{
+    int last = last_cap();
+    if (p->has_seccomp && !p->no_new_privs) install_seccomp(p); /* needs CAP_SYS_ADMIN: before the caps go */
+    if (p->has_caps) drop_bounding(p, last);
+    if (p->has_user) {
+        if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0)) die("keep capabilities");
+        gid_t gids[p->ngids ? p->ngids : 1];
+        for (uint32_t i = 0; i < p->ngids; i++) gids[i] = p->gids[i];
+        if (setgroups(p->ngids, gids) && (p->ngids || errno != EPERM)) die("setgroups");
+        if (setresgid(p->gid, p->gid, p->gid)) die("setgid %u", p->gid);
+        if (setresuid(p->uid, p->uid, p->uid)) die("setuid %u", p->uid);
+        if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0)) die("reset keep capabilities");
+    }
+    if (p->has_caps) set_caps(p, last);
+    if (p->cwd) {
+        char here[4096];
+        if (chdir(p->cwd)) die("chdir to cwd %s", p->cwd);
+        /* A cwd reached through a descriptor from the host would show up as "(unreachable)" or fail here. */
+        if (!getcwd(here, sizeof(here)) || here[0] != '/') die_err(EPERM, "cwd %s is outside the container", p->cwd);
+    }
+    if (p->has_user && p->umask != PLAN_UMASK_UNSET) umask(p->umask);
+    if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) die("set no_new_privs");
+}
+
+/* Opens a pty in the container, sends the master over the console socket and makes the slave our terminal. */
+static void setup_console(const struct plan *p, int init)
+{
+    int master = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (master < 0) master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (master < 0) die("open the container's /dev/ptmx");
+    int unlock = 0, n;
+    if (ioctl(master, TIOCSPTLCK, &unlock)) die("unlock pty");
+    if (ioctl(master, TIOCGPTN, &n)) die("get pty number");
+    int slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (slave < 0) die("open pty slave");
+    char name[64];
+    snprintf(name, sizeof(name), "/dev/pts/%d", n);
+    if (init) console_bind(name);
+    char cbuf[CMSG_SPACE(sizeof(int))];
+    memset(cbuf, 0, sizeof(cbuf));
+    struct iovec iov = { name, strlen(name) };
+    struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &master, sizeof(int));
+    if (sendmsg(p->console_fd, &m, MSG_NOSIGNAL) < 0) die("send the pty master to the console socket");
+    close(master);
+    close(p->console_fd);
+    if (setsid() < 0) die("setsid");
+    if (ioctl(slave, TIOCSCTTY, 0)) die("make the pty the controlling terminal");
+    for (int fd = 0; fd < 3; fd++)
+        if (dup2(slave, fd) < 0) die("dup pty to stdio");
+    if (slave > 2) close(slave);
+}
+
+static void become_ns_root(const struct plan *p)
+{
+    if (!in_user_namespace(p)) return;
+    if (setresgid(0, 0, 0)) die("setgid 0 in the user namespace");
+    if (setresuid(0, 0, 0)) die("setuid 0 in the user namespace");
+}
+
+static void exec_workload(const struct plan *p, const char *exe)
+{
+    if (p->has_seccomp && p->no_new_privs) install_seccomp(p);
+    execve(exe, p->args, p->env ? p->env : (char *[]){ NULL });
+    int err = errno;
+    dprintf(2, "bulwark: exec %s: %s\n", exe, strerror(err));
+    die_err(err, "exec %s", exe);
+}
+
+/* ---- modes ---- */
+
+static void run_init(const struct plan *p)
+{
+    sync_wait(SYNC_GO);
+    become_ns_root(p);
+    /* O_PATH of our own fd directory in the host's /proc: reopens the exec FIFO after pivot_root. */
+    int procfd = p->fifo_fd >= 0 ? open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (p->fifo_fd >= 0 && procfd < 0) die("open /proc/self/fd");
+    if (p->hostname && sethostname(p->hostname, strlen(p->hostname))) die("sethostname");
+    if (p->domainname && setdomainname(p->domainname, strlen(p->domainname))) die("setdomainname");
+    set_oom_score_adj(p);
+    set_rlimits(p);
+    rootfs_prepare(p);
+    if (p->create_hooks) {
+        sync_send(SYNC_HOOKS, 0, 0, NULL);
+        sync_wait(SYNC_RESUME);
+    }
+    rootfs_pivot(p);
+    if (p->terminal) setup_console(p, 1);
+    rootfs_finish(p);
+    become_user(p);
+    set_apparmor(p);
+    const char *exe = resolve_executable(p);
+    sync_send(SYNC_READY, 0, 0, NULL);
+    if (p->fifo_fd >= 0) {
+        char name[16];
+        snprintf(name, sizeof(name), "%d", p->fifo_fd);
+        int fifo;
+        do {
+            fifo = openat(procfd, name, O_WRONLY | O_CLOEXEC);
+        } while (fifo < 0 && errno == EINTR);
+        if (fifo < 0 || write(fifo, "0", 1) != 1) {
+            dprintf(2, "bulwark: exec FIFO: %s\n", strerror(errno));
+            _exit(1);
+        }
+        close(fifo);
+        close(procfd);
+        close(p->fifo_fd);
+    }
+    close(g_sync_fd);
+    g_sync_fd = -1;
+    exec_workload(p, exe);
+}
+
+static void run_joined(const struct plan *p)
+{
+    sync_wait(SYNC_GO);
+    become_ns_root(p);
+    set_rlimits(p);
+    if (p->terminal) setup_console(p, 0);
+    become_user(p);
+    set_apparmor(p);
+    /* The sync socket is close-on-exec: Java reads EOF when execve succeeded, an error message otherwise. */
+    exec_workload(p, resolve_executable(p));
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 2 && !strcmp(argv[1], "--check-plan")) return check_plan();
+    if (argc == 2 && !strcmp(argv[1], "--version")) {
+        printf("bulwark-shim plan-version %d\n", PLAN_VERSION);
+        return 0;
+    }
+    if (argc != 3 || (strcmp(argv[1], "init") && strcmp(argv[1], "exec") && strcmp(argv[1], "hook"))) {
+        dprintf(2, "usage: bulwark-shim init|exec|hook PLANFD | --check-plan | --version\n");
+        return 2;
+    }
+    char *end;
+    long planfd = strtol(argv[2], &end, 10);
+    if (*end || planfd < 3 || planfd > 65535) {
+        dprintf(2, "bulwark-shim: bad plan descriptor %s\n", argv[2]);
+        return 2;
+    }
+    size_t len;
+    unsigned char *buf = read_all((int)planfd, &len);
+    close((int)planfd);
+    struct plan p;
+    char err[512];
+    if (plan_decode(buf, len, &p, err, sizeof(err))) {
+        dprintf(2, "bulwark-shim: invalid plan: %s\n", err);
+        return 2;
+    }
+    g_sync_fd = p.sync_fd;
+    int want = !strcmp(argv[1], "init") ? PLAN_INIT : !strcmp(argv[1], "exec") ? PLAN_EXEC : PLAN_HOOK;
+    if (p.kind != want) die_err(EINVAL, "plan kind %u does not match mode %s", p.kind, argv[1]);
+    /* Everything past the workload's descriptors closes on execve, whatever we forget to close. */
+    if (syscall(SYS_close_range, 3 + p.preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC)) die("close_range");
+    /* Not dumpable during setup: nothing in the container may ptrace or open our /proc files. */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)) die("prctl dumpable");
+    umask(0);
+    join_namespaces(&p);
+    long pid = syscall(SYS_clone, (unsigned long)(CLONE_PARENT | p.ns_new | SIGCHLD), NULL, NULL, NULL, NULL);
+    if (pid < 0) die("clone (namespaces 0x%llx)", (unsigned long long)p.ns_new);
+    if (pid > 0) {
+        sync_send(SYNC_PID, 0, (uint32_t)pid, NULL);
+        _exit(0);
+    }
+    if (p.kind == PLAN_INIT)
+        run_init(&p);
+    else
+        run_joined(&p);
+    return 1;
+}

@@ -1,0 +1,102 @@
+package io.bulwark.core.plan;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What the shim executes: the internal, already-decided form of a container or process configuration. Java fills
+ * it in (from the OCI spec, an exec request or a hook), {@link PlanEncoder} turns it into bytes, and the shim only
+ * carries it out. Nothing in here needs interpretation beyond a system call.
+ *
+ * @param kind          what the shim is asked to do
+ * @param newNamespaces CLONE_NEW* flags of the namespaces to create
+ * @param joins         namespaces to join by path, in order (user namespace first)
+ * @param rootfs        the root filesystem (init only), or null
+ * @param hostname      the UTS hostname, or null to leave it
+ * @param domainname    the UTS domain name, or null
+ * @param mounts        mounts to perform, in order, destinations relative to the rootfs
+ * @param devices       device nodes to create in the container
+ * @param symlinks      symlinks to create in the container (the /dev/fd family)
+ * @param maskedPaths   paths hidden from the workload
+ * @param readonlyPaths paths made read-only
+ * @param sysctls       kernel parameters to write under /proc/sys
+ * @param process       the process to run
+ * @param fds           descriptor numbers the shim finds its plumbing at
+ * @param createHooks   whether the init stops before pivot_root so that Java can run the create hooks
+ */
+public record Plan(
+    Kind kind,
+    long newNamespaces,
+    List<NamespaceJoin> joins,
+    RootfsPlan rootfs,
+    String hostname,
+    String domainname,
+    List<MountPlan> mounts,
+    List<DevicePlan> devices,
+    List<SymlinkPlan> symlinks,
+    List<String> maskedPaths,
+    List<String> readonlyPaths,
+    List<SysctlPlan> sysctls,
+    ProcessPlan process,
+    FdPlan fds,
+    boolean createHooks) {
+
+    /** What the shim does with the plan. Codes are part of the binary format. */
+    public enum Kind {
+        /** Create a container: new namespaces, rootfs, wait on the exec FIFO, then execve the workload. */
+        INIT(1),
+        /** Join a running container's namespaces and execve an extra process. */
+        EXEC(2),
+        /** Join a container's namespaces and run a hook program. */
+        HOOK(3);
+
+        public final int code;
+
+        Kind(int code) {
+            this.code = code;
+        }
+
+        public static Kind of(int code) {
+            for (Kind k : values()) {
+                if (k.code == code) {
+                    return k;
+                }
+            }
+            throw new IllegalArgumentException("unknown plan kind " + code);
+        }
+    }
+
+    public Plan {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(process, "process");
+        Objects.requireNonNull(fds, "fds");
+        joins = List.copyOf(joins);
+        mounts = List.copyOf(mounts);
+        devices = List.copyOf(devices);
+        symlinks = List.copyOf(symlinks);
+        maskedPaths = List.copyOf(maskedPaths);
+        readonlyPaths = List.copyOf(readonlyPaths);
+        sysctls = List.copyOf(sysctls);
+        if (kind == Kind.INIT && rootfs == null) {
+            throw new IllegalArgumentException("an init plan needs a rootfs");
+        }
+    }
+
+    /** Same plan with other descriptor numbers (the backend decides them right before spawning). */
+    public Plan withFds(FdPlan newFds) {
+        return new Plan(kind, newNamespaces, joins, rootfs, hostname, domainname, mounts, devices, symlinks,
+            maskedPaths, readonlyPaths, sysctls, process, newFds, createHooks);
+    }
+
+    /** Same plan, with or without the stop for create hooks. */
+    public Plan withCreateHooks(boolean stop) {
+        return new Plan(kind, newNamespaces, joins, rootfs, hostname, domainname, mounts, devices, symlinks,
+            maskedPaths, readonlyPaths, sysctls, process, fds, stop);
+    }
+
+    /** A plan that only runs a process after joining namespaces (exec and hook kinds). */
+    public static Plan joining(Kind kind, List<NamespaceJoin> joins, ProcessPlan process, FdPlan fds) {
+        return new Plan(kind, 0, joins, null, null, null, List.of(), List.of(), List.of(), List.of(), List.of(),
+            List.of(), process, fds, false);
+    }
+}
