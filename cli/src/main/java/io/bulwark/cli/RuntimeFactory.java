@@ -1,14 +1,22 @@
 package io.bulwark.cli;
 
+import io.bulwark.core.api.DefaultSeccompFilter;
 import io.bulwark.core.api.Runtime;
+import io.bulwark.core.spi.SeccompCompiler;
+import java.util.ServiceLoader;
 
-/** Wires the modules into a {@link Runtime} for one command: backends, seccomp, tenant admission. */
+/** Wires the modules into a {@link Runtime} for one command: backends, tenant admission, seccomp. */
 public final class RuntimeFactory {
     private RuntimeFactory() {
     }
 
     public static Runtime create(CliContext ctx) {
         Runtime.Builder b = Runtime.builder().root(ctx.root()).tenant(ctx.tenant());
+        // Seccomp is on by default; the compiler is looked up only when a command builds a runtime.
+        ServiceLoader.load(SeccompCompiler.class).findFirst().ifPresent(compiler -> {
+            b.seccompCompiler(compiler);
+            b.filter(new DefaultSeccompFilter(compiler));
+        });
         return b.build();
     }
 }
