@@ -54,10 +54,10 @@ public final class ProfileFile {
             throw BulwarkException.invalid(source, "$", "must be a JSON object");
         }
         JsonNode node = root;
-        String path = "";
+        String path = "$";
         if (root.has("linux") || root.has("ociVersion")) {
             node = root.path("linux").path("seccomp");
-            path = "linux.seccomp";
+            path = "$.linux.seccomp";
             if (!node.isObject()) {
                 throw BulwarkException.invalid(source, path, "the config has no seccomp section");
             }
@@ -65,8 +65,7 @@ public final class ProfileFile {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!KNOWN.contains(f)) {
-                LOG.log(System.Logger.Level.DEBUG, "{0}: {1}: ignoring unknown field \"{2}\"", source,
-                    path.isEmpty() ? "$" : path, f);
+                LOG.log(System.Logger.Level.DEBUG, "{0}: {1}: ignoring unknown field \"{2}\"", source, path, f);
             }
         }
         try {
@@ -74,7 +73,7 @@ public final class ProfileFile {
         } catch (JsonMappingException e) {
             throw BulwarkException.invalid(source, jsonPath(path, e), e.getOriginalMessage());
         } catch (JsonProcessingException e) {
-            throw BulwarkException.invalid(source, path.isEmpty() ? "$" : path, e.getOriginalMessage());
+            throw BulwarkException.invalid(source, path, e.getOriginalMessage());
         }
     }
 
@@ -82,15 +81,12 @@ public final class ProfileFile {
         StringBuilder sb = new StringBuilder(base);
         for (JsonMappingException.Reference r : e.getPath()) {
             if (r.getFieldName() != null) {
-                if (sb.length() > 0) {
-                    sb.append('.');
-                }
-                sb.append(r.getFieldName());
+                sb.append('.').append(r.getFieldName());
             } else if (r.getIndex() >= 0) {
                 sb.append('[').append(r.getIndex()).append(']');
             }
         }
-        return sb.length() == 0 ? "$" : sb.toString();
+        return sb.toString();
     }
 
     /** The profile as JSON (for {@code seccomp default}). */
