@@ -8,7 +8,26 @@ final class BpfInterpreter {
     private BpfInterpreter() {
     }
 
+    /** Checks what the kernel verifier checks first: every jump lands inside the program, the last insn exits. */
+    static void verifyJumps(byte[] program) {
+        ByteBuffer code = ByteBuffer.wrap(program).order(ByteOrder.LITTLE_ENDIAN);
+        int count = program.length / 8;
+        if (count == 0 || (code.get((count - 1) * 8) & 0xff) != DeviceFilter.EXIT) {
+            throw new IllegalStateException("the program must end with exit");
+        }
+        for (int pc = 0; pc < count; pc++) {
+            int op = code.get(pc * 8) & 0xff;
+            if ((op & 0x07) == 0x05 && op != DeviceFilter.EXIT) {
+                int target = pc + 1 + code.getShort(pc * 8 + 2);
+                if (target < 0 || target >= count) {
+                    throw new IllegalStateException("jump out of range from insn " + pc + " to " + target);
+                }
+            }
+        }
+    }
+
     static long run(byte[] program, int type, int access, int major, int minor) {
+        verifyJumps(program);
         ByteBuffer ctx = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
         ctx.putInt(0, (access << 16) | type).putInt(4, major).putInt(8, minor);
         ByteBuffer code = ByteBuffer.wrap(program).order(ByteOrder.LITTLE_ENDIAN);
