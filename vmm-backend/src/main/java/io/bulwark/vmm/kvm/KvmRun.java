@@ -17,6 +17,13 @@ public final class KvmRun {
         this.page = page;
     }
 
+    /** Not a KVM exit reason: written before KVM_RUN to tell a real exit from a return that reported none. */
+    public static final int NO_EXIT = 0xffff_fff0;
+
+    public void clearExitReason() {
+        page.putInt(EXIT_REASON, NO_EXIT);
+    }
+
     public int exitReason() {
         return page.getInt(EXIT_REASON);
     }

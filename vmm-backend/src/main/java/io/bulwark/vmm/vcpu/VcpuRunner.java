@@ -94,6 +94,7 @@ public final class VcpuRunner implements Runnable {
 
     private void loop() {
         while (!stop) {
+            run.clearExitReason();
             long r = vcpu.run();
             if (r < 0) {
                 int errno = (int) -r;
@@ -113,14 +114,9 @@ public final class VcpuRunner implements Runnable {
                 case KvmIoctls.EXIT_MMIO -> handleMmio();
                 case KvmIoctls.EXIT_INTR -> {
                 }
-                case KvmIoctls.EXIT_UNKNOWN -> {
-                    // An application processor may come back from KVM_RUN while it moves through INIT and SIPI;
-                    // only a runnable vCPU's unknown exit is an error.
-                    if (vcpu.mpState() == VcpuFd.MP_STATE_RUNNABLE) {
-                        fail("unhandled KVM_EXIT_UNKNOWN" + String.format(" (hardware exit reason %#x)", run.detail()),
-                            false);
-                        return;
-                    }
+                case KvmRun.NO_EXIT -> {
+                    // An application processor's KVM_RUN can return without an exit while it moves through
+                    // INIT and SIPI: run it again.
                 }
                 case KvmIoctls.EXIT_SHUTDOWN -> {
                     fail("triple fault (KVM_EXIT_SHUTDOWN)", true);
