@@ -100,9 +100,11 @@ void sync_wait(uint32_t type)
     if (n != sizeof(h) || h.type != type) die_err(EPROTO, "unexpected message %u from the runtime", h.type);
 }
 
+/* Reads a whole plan; from offset 0 when the descriptor is seekable (a memfd Java has just written). */
 static unsigned char *read_all(int fd, size_t *len)
 {
     size_t cap = 4096, n = 0;
+    int seekable = 1;
     unsigned char *buf = malloc(cap);
     if (!buf) die_err(ENOMEM, "read plan");
     for (;;) {
@@ -113,7 +115,11 @@ static unsigned char *read_all(int fd, size_t *len)
             if (!b) die_err(ENOMEM, "read plan");
             buf = b;
         }
-        ssize_t r = read(fd, buf + n, cap - n);
+        ssize_t r = seekable ? pread(fd, buf + n, cap - n, (off_t)n) : read(fd, buf + n, cap - n);
+        if (r < 0 && errno == ESPIPE && seekable && n == 0) {
+            seekable = 0;
+            continue;
+        }
         if (r < 0 && errno == EINTR) continue;
         if (r < 0) die("read plan");
         if (r == 0) break;
@@ -200,10 +206,31 @@ static void set_caps(const struct plan *p, int last)
             die("raise ambient capability %d", c);
 }
 
+static void send_fd(int sock, uint32_t type, int fd)
+{
+    struct sync_header h = { type, 0, 0, 0 };
+    struct iovec iov = { &h, sizeof(h) };
+    char cbuf[CMSG_SPACE(sizeof(int))];
+    memset(cbuf, 0, sizeof(cbuf));
+    struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &fd, sizeof(int));
+    if (sendmsg(sock, &m, MSG_NOSIGNAL) < 0) die("send the seccomp listener to the runtime");
+}
+
+/* Installs the filter; with SECCOMP_FILTER_FLAG_NEW_LISTENER the listener goes to Java, which hands it on. */
 static void install_seccomp(const struct plan *p)
 {
     struct sock_fprog prog = { (unsigned short)p->seccomp_len, p->seccomp_filter };
-    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->seccomp_flags, &prog) < 0) die("install seccomp filter");
+    long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->seccomp_flags, &prog);
+    if (r < 0) die("install seccomp filter");
+    if (p->seccomp_flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) {
+        send_fd(g_sync_fd, SYNC_SECCOMP_FD, (int)r);
+        close((int)r);
+    }
 }
 
 static void set_rlimits(const struct plan *p)
@@ -295,7 +322,7 @@ static void become_user(const struct plan *p)
         /* A cwd reached through a descriptor from the host would show up as "(unreachable)" or fail here. */
         if (!getcwd(here, sizeof(here)) || here[0] != '/') die_err(EPERM, "cwd %s is outside the container", p->cwd);
     }
-    if (p->has_user && p->umask != PLAN_UMASK_UNSET) umask(p->umask);
+    umask(p->has_user && p->umask != PLAN_UMASK_UNSET ? p->umask : 022);
     if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) die("set no_new_privs");
 }
 
@@ -341,7 +368,6 @@ static void become_ns_root(const struct plan *p)
 
 static void exec_workload(const struct plan *p, const char *exe)
 {
-    if (p->has_seccomp && p->no_new_privs) install_seccomp(p);
     execve(exe, p->args, p->env ? p->env : (char *[]){ NULL });
     int err = errno;
     dprintf(2, "bulwark: exec %s: %s\n", exe, strerror(err));
@@ -372,6 +398,8 @@ static void run_init(const struct plan *p)
     become_user(p);
     set_apparmor(p);
     const char *exe = resolve_executable(p);
+    /* As late as possible, but while the sync socket still reaches Java (a notify listener goes over it). */
+    if (p->has_seccomp && p->no_new_privs) install_seccomp(p);
     sync_send(SYNC_READY, 0, 0, NULL);
     if (p->fifo_fd >= 0) {
         char name[16];
@@ -401,8 +429,10 @@ static void run_joined(const struct plan *p)
     if (p->terminal) setup_console(p, 0);
     become_user(p);
     set_apparmor(p);
+    const char *exe = resolve_executable(p);
+    if (p->has_seccomp && p->no_new_privs) install_seccomp(p);
     /* The sync socket is close-on-exec: Java reads EOF when execve succeeded, an error message otherwise. */
-    exec_workload(p, resolve_executable(p));
+    exec_workload(p, exe);
 }
 
 int main(int argc, char **argv)

@@ -12,6 +12,7 @@ enum sync_type {
     SYNC_READY = 4,  /* init -> Java: waiting on the exec FIFO */
     SYNC_GO = 5,     /* Java -> shim: id maps written and cgroup joined, carry on */
     SYNC_RESUME = 6, /* Java -> init: create hooks done, carry on */
+    SYNC_SECCOMP_FD = 7, /* shim -> Java: the seccomp notify listener is attached (SCM_RIGHTS) */
 };
 
 struct sync_header {

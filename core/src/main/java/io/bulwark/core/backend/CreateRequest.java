@@ -21,6 +21,7 @@ import java.util.List;
  * @param seccompListenerPath     {@code linux.seccomp.listenerPath}: the AF_UNIX socket that receives the listener fd
  *                                together with the container process state JSON, or null
  * @param seccompListenerMetadata {@code linux.seccomp.listenerMetadata}, passed along in that state, or null
+ * @param stdio         the descriptors that become the workload's stdio ({@link Stdio#INHERIT}: the caller's)
  */
 public record CreateRequest(
     String id,
@@ -33,7 +34,16 @@ public record CreateRequest(
     byte[] seccompFilter,
     int seccompFlags,
     String seccompListenerPath,
-    String seccompListenerMetadata) {
+    String seccompListenerMetadata,
+    Stdio stdio) {
+
+    /** A request whose workload inherits the caller's stdio. */
+    public CreateRequest(String id, Path bundle, Spec spec, Path stateDir, Path consoleSocket, boolean noPivot,
+                         int preserveFds, byte[] seccompFilter, int seccompFlags, String seccompListenerPath,
+                         String seccompListenerMetadata) {
+        this(id, bundle, spec, stateDir, consoleSocket, noPivot, preserveFds, seccompFilter, seccompFlags,
+            seccompListenerPath, seccompListenerMetadata, Stdio.INHERIT);
+    }
 
     /** A request without seccomp flags or notify listener. */
     public CreateRequest(String id, Path bundle, Spec spec, Path stateDir, Path consoleSocket, boolean noPivot,
@@ -42,6 +52,9 @@ public record CreateRequest(
     }
 
     public CreateRequest {
+        if (stdio == null) {
+            stdio = Stdio.INHERIT;
+        }
         if (preserveFds < 0) {
             throw new IllegalArgumentException("preserveFds < 0");
         }
