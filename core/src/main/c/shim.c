@@ -56,12 +56,12 @@ void sync_send(uint32_t type, int32_t err, uint32_t value, const char *text)
     }
 }
 
-static void vreport(int err, const char *fmt, va_list ap)
+static void vreport(int err, int with_strerror, const char *fmt, va_list ap)
 {
     char text[SYNC_TEXT_MAX];
     int n = vsnprintf(text, sizeof(text), fmt, ap);
     if (n < 0) n = 0;
-    if (err && (size_t)n < sizeof(text)) snprintf(text + n, sizeof(text) - (size_t)n, ": %s", strerror(err));
+    if (err && with_strerror && (size_t)n < sizeof(text)) snprintf(text + n, sizeof(text) - (size_t)n, ": %s", strerror(err));
     if (g_sync_fd >= 0) {
         sync_send(SYNC_ERROR, err, 0, text);
     } else {
@@ -74,7 +74,7 @@ void die(const char *fmt, ...)
     int err = errno;
     va_list ap;
     va_start(ap, fmt);
-    vreport(err, fmt, ap);
+    vreport(err, 1, fmt, ap);
     va_end(ap);
     _exit(1);
 }
@@ -83,7 +83,7 @@ void die_err(int err, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vreport(err, fmt, ap);
+    vreport(err, 0, fmt, ap);
     va_end(ap);
     _exit(1);
 }
@@ -371,7 +371,8 @@ static void exec_workload(const struct plan *p, const char *exe)
     execve(exe, p->args, p->env ? p->env : (char *[]){ NULL });
     int err = errno;
     dprintf(2, "bulwark: exec %s: %s\n", exe, strerror(err));
-    die_err(err, "exec %s", exe);
+    errno = err;
+    die("exec %s", exe);
 }
 
 /* ---- modes ---- */

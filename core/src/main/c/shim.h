@@ -28,7 +28,7 @@ extern int g_sync_fd;
 
 /* Report "<what>: strerror(errno)" to Java (or stderr) and end this process. */
 void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
-/* Report "<what>" with an explicit errno (0 for none) and end this process. */
+/* Report "<what>" (complete as it is) with an explicit errno for Java, and end this process. */
 void die_err(int err, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
 void sync_send(uint32_t type, int32_t err, uint32_t value, const char *text);
 void sync_wait(uint32_t type);

@@ -2,11 +2,25 @@ package io.bulwark.core.linux;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.bulwark.core.BulwarkException;
+import io.bulwark.core.backend.ContainerProcess;
+import io.bulwark.core.backend.ExecRequest;
+import io.bulwark.core.backend.Stdio;
+import io.bulwark.core.spec.Hook;
+import io.bulwark.core.spec.Hooks;
+import io.bulwark.core.spec.Process;
+import io.bulwark.core.spec.Spec;
+import io.bulwark.core.sys.Syscall;
 import io.bulwark.core.testing.Requirements;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+/** Real containers on the host kernel, driven through {@link LinuxBackend}; checked from inside and outside. */
 class LinuxBackendIntegrationTest {
     static Containers containers;
 
@@ -23,10 +37,282 @@ class LinuxBackendIntegrationTest {
         }
     }
 
+    static Containers.Result sh(String script) throws Exception {
+        return containers.run("sh", "-c", script);
+    }
+
     @Test
     void echoRunsInTheContainer() throws Exception {
         Containers.Result r = containers.run("echo", "hello");
         assertEquals(0, r.status());
         assertEquals("hello\n", r.output());
+    }
+
+    @Test
+    void theWorkloadIsPid1() throws Exception {
+        assertEquals("1\n", sh("echo $$").output());
+        assertEquals("cat", containers.run("cat", "/proc/1/comm").output().strip());
+    }
+
+    @Test
+    void aNewNetworkNamespaceHasOnlyLoopback() throws Exception {
+        assertEquals("lo", sh("ls /sys/class/net").output().strip());
+    }
+
+    @Test
+    void hostnameIsSet() throws Exception {
+        assertEquals("bulwark-test\n", containers.run("hostname").output());
+    }
+
+    @Test
+    void rootInsideIsTheUnprivilegedRangeOutside() throws Exception {
+        assertEquals("0 100000 65536", sh("cat /proc/self/uid_map").output().trim().replaceAll("\\s+", " "));
+        assertEquals("uid=0(root) gid=0", sh("id").output().strip().replaceAll(" groups=.*", ""));
+        try (Containers.Box b = containers.create(Containers.spec(Containers.process(List.of("true"))))) {
+            String status = Files.readString(Path.of("/proc/" + b.pid() + "/status"));
+            assertTrue(status.contains("\nUid:\t100000\t100000\t100000\t100000\n"), status);
+            assertTrue(status.contains("\nGid:\t100000\t100000\t100000\t100000\n"), status);
+        }
+    }
+
+    @Test
+    void maskedPathsAreMasked() throws Exception {
+        Containers.Result r = sh("cat /proc/timer_list | wc -c; ls -A /sys/firmware | wc -l; grep -c ' /proc/timer_list ' /proc/mounts");
+        assertEquals(List.of("0", "0", "1"), r.output().lines().map(String::strip).toList());
+    }
+
+    @Test
+    void readonlyPathsAndTheRootAreReadOnly() throws Exception {
+        Containers.Result r = sh("touch /newfile 2>/dev/null && echo root-writable;"
+            + " (echo 1 > /proc/sys/kernel/ns_last_pid) 2>/dev/null && echo sys-writable;"
+            + " grep -E '^[^ ]+ (/|/proc/sys) ' /proc/mounts | cut -d' ' -f2,4 | cut -d, -f1; touch /tmp/ok && echo tmp-ok");
+        assertEquals(List.of("/ ro", "/proc/sys ro", "tmp-ok"), r.output().lines().toList());
+    }
+
+    @Test
+    void capabilitiesAreExactlyTheConfiguredSet() throws Exception {
+        Containers.Result r = sh("grep -E '^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs)' /proc/self/status");
+        assertEquals(List.of("CapInh:\t0000000000000000", "CapPrm:\t0000000020000420", "CapEff:\t0000000020000420",
+            "CapBnd:\t0000000020000420", "CapAmb:\t0000000000000000", "NoNewPrivs:\t1"), r.output().lines().toList());
+    }
+
+    @Test
+    void noDescriptorBeyondStdioReachesTheWorkload() throws Exception {
+        try (Containers.Box b = containers.create(Containers.spec(Containers.process(List.of("sleep", "100"))))) {
+            b.start();
+            Path proc = Path.of("/proc/" + b.pid());
+            for (int i = 0; i < 500 && !Files.readString(proc.resolve("comm")).strip().equals("sleep"); i++) {
+                Thread.sleep(10);
+            }
+            assertEquals("sleep", Files.readString(proc.resolve("comm")).strip());
+            try (var fds = Files.list(proc.resolve("fd"))) {
+                assertEquals(List.of("0", "1", "2"), fds.map(f -> f.getFileName().toString()).sorted().toList());
+            }
+        }
+    }
+
+    @Test
+    void exitCodesPropagate() throws Exception {
+        assertEquals(42, sh("exit 42").status());
+        assertEquals(1, containers.run("false").status());
+    }
+
+    @Test
+    void aSignalFromOutsideBecomes128PlusN() throws Exception {
+        try (Containers.Box b = containers.create(Containers.spec(Containers.process(List.of("sleep", "100"))))) {
+            b.start();
+            containers.backend.kill(b.record, 9, false);
+            assertEquals(137, b.await());
+        }
+    }
+
+    @Test
+    void theWaitingInitIsSmallAndStartReleasesIt() throws Exception {
+        try (Containers.Box b = containers.create(Containers.spec(Containers.process(List.of("echo", "released"))))) {
+            String status = Files.readString(Path.of("/proc/" + b.pid() + "/status"));
+            long rssKb = Long.parseLong(status.lines().filter(l -> l.startsWith("VmRSS:")).findFirst().orElseThrow()
+                .replaceAll("\\D", ""));
+            assertTrue(rssKb < 1024, "waiting init RSS " + rssKb + " KiB");
+            assertTrue(Files.exists(b.record.stateDir().resolve("exec.fifo")));
+            b.start();
+            assertEquals(0, b.await());
+            assertEquals("released\n", b.output());
+            assertFalse(Files.exists(b.record.stateDir().resolve("exec.fifo")));
+        }
+    }
+
+    @Test
+    void forceDeleteOfARunningContainerLeavesNothing() throws Exception {
+        Containers.Box b = containers.create(Containers.spec(Containers.process(List.of("sleep", "1000"))));
+        b.start();
+        int pid = b.pid();
+        assertTrue(Files.exists(Path.of("/proc/" + pid)));
+        b.close();
+        assertFalse(Files.exists(Path.of("/proc/" + pid)), "init still exists");
+        assertFalse(Files.exists(b.record.stateDir().resolve("exec.fifo")));
+        String mounts = Files.readString(Path.of("/proc/self/mountinfo"));
+        assertFalse(mounts.contains(containers.bundle.toString()), mounts);
+        assertEquals(List.of(), children());
+    }
+
+    @Test
+    void aMissingExecutableIsOneClearLineAndLeavesNothing() throws Exception {
+        BulwarkException e = assertThrows(BulwarkException.class,
+            () -> containers.create(Containers.spec(Containers.process(List.of("/bin/nonexistent")))));
+        assertTrue(e.getMessage().contains("exec \"/bin/nonexistent\": No such file or directory"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+        assertEquals(2, e.errno());
+        e = assertThrows(BulwarkException.class,
+            () -> containers.create(Containers.spec(Containers.process(List.of("nonexistent")))));
+        assertTrue(e.getMessage().endsWith("exec \"nonexistent\": executable file not found in $PATH"), e.getMessage());
+        assertEquals(List.of(), children());
+        try (var s = Files.list(containers.dir.resolve("state"))) {
+            for (Path d : s.toList()) {
+                assertFalse(Files.exists(d.resolve("exec.fifo")), "fifo left in " + d);
+            }
+        }
+    }
+
+    @Test
+    void aFailingMountIsReportedWithItsDestination() throws Exception {
+        Spec base = Containers.spec(Containers.process(List.of("true")));
+        List<io.bulwark.core.spec.Mount> mounts = new java.util.ArrayList<>(base.mounts());
+        mounts.add(new io.bulwark.core.spec.Mount("/data", "/does/not/exist", List.of("bind"), "bind", null, null));
+        Spec spec = new Spec(base.ociVersion(), base.process(), base.root(), base.hostname(), null, mounts, null,
+            base.annotations(), base.linux());
+        BulwarkException e = assertThrows(BulwarkException.class, () -> containers.create(spec));
+        assertTrue(e.getMessage().contains("bind source /does/not/exist: No such file or directory"), e.getMessage());
+        assertEquals(List.of(), children());
+    }
+
+    @Test
+    void execJoinsTheRunningContainer() throws Exception {
+        try (Containers.Box b = containers.create(Containers.spec(Containers.process(List.of("sleep", "1000"))))) {
+            b.start();
+            int[] out = containers.sys.pipe();
+            ContainerProcess p;
+            try {
+                Process proc = Containers.process(List.of("sh", "-c", "hostname; cat /proc/1/comm; echo $$; grep CapEff /proc/self/status"));
+                p = containers.backend.exec(b.record, new ExecRequest(proc, null, 0, null, 0, null, null,
+                    new Stdio(0, out[1], out[1])));
+            } finally {
+                containers.sys.close(out[1]);
+            }
+            assertEquals(0, containers.backend.awaitExit(p));
+            String text = readAll(out[0]);
+            assertEquals(List.of("bulwark-test", "sleep", "CapEff:\t0000000020000420"),
+                text.lines().filter(l -> !l.matches("\\d+")).toList());
+            assertTrue(text.lines().anyMatch(l -> l.matches("\\d+") && Integer.parseInt(l) > 1), text);
+        }
+    }
+
+    @Test
+    void execOfAMissingProgramFailsClearly() throws Exception {
+        try (Containers.Box b = containers.create(Containers.spec(Containers.process(List.of("sleep", "1000"))))) {
+            b.start();
+            BulwarkException e = assertThrows(BulwarkException.class, () -> containers.backend.exec(b.record,
+                new ExecRequest(Containers.process(List.of("nope")), null, 0, null)));
+            assertTrue(e.getMessage().endsWith("exec \"nope\": executable file not found in $PATH"), e.getMessage());
+        }
+    }
+
+    @Test
+    void hooksRunWithTheStateOnStdin() throws Exception {
+        Path out = containers.dir.resolve("hook-out");
+        Files.createDirectories(out);
+        Files.setPosixFilePermissions(out, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Hook host = new Hook("/bin/sh", List.of("sh", "-c", "cat > " + out + "/createRuntime.json"), null, 5);
+        Hook inContainer = new Hook("/bin/sh", List.of("sh", "-c", "cat /proc/self/uid_map > " + out + "/createContainer.txt"), null, 5);
+        Hook atStart = new Hook("/bin/sh", List.of("sh", "-c", "cat > /tmp/start.json"), null, 5);
+        Spec base = Containers.spec(Containers.process(List.of("cat", "/tmp/start.json")));
+        Spec spec = new Spec(base.ociVersion(), base.process(), base.root(), base.hostname(), null, base.mounts(),
+            new Hooks(null, List.of(host), List.of(inContainer), List.of(atStart), null, null), base.annotations(),
+            base.linux());
+        Containers.Result r = containers.run(spec);
+        assertEquals(0, r.status());
+        String created = Files.readString(out.resolve("createRuntime.json"));
+        assertTrue(created.contains("\"status\":\"creating\""), created);
+        assertTrue(Files.readString(out.resolve("createContainer.txt")).trim().startsWith("0"));
+        assertTrue(r.output().contains("\"status\":\"created\""), r.output());
+    }
+
+    @Test
+    void aFailingHookAbortsCreate() throws Exception {
+        Hook bad = new Hook("/bin/sh", List.of("sh", "-c", "echo broken >&2; exit 3"), null, 5);
+        Spec base = Containers.spec(Containers.process(List.of("true")));
+        Spec spec = new Spec(base.ociVersion(), base.process(), base.root(), base.hostname(), null, base.mounts(),
+            new Hooks(null, List.of(bad), null, null, null, null), base.annotations(), base.linux());
+        BulwarkException e = assertThrows(BulwarkException.class, () -> containers.create(spec));
+        assertEquals("hook createRuntime[0] (/bin/sh) failed: exit status 3: broken", e.getMessage());
+        assertEquals(List.of(), children());
+    }
+
+    @Test
+    void terminalSendsThePtyMasterOverTheConsoleSocket() throws Exception {
+        Syscall sys = containers.sys;
+        Path sock = containers.dir.resolve("console.sock");
+        int listener = sys.socket(Syscall.AF_UNIX, Syscall.SOCK_STREAM);
+        sys.bindUnix(listener, sock.toString(), 1);
+        Process p = Containers.process(List.of("sh", "-c", "tty; echo via-pty"));
+        p = new Process(true, null, p.user(), p.args(), null, p.env(), p.cwd(), p.capabilities(), null, true, null,
+            null, null, null, null, null);
+        Spec spec = Containers.spec(p);
+        String id = "tty-" + System.nanoTime();
+        Path state = Files.createDirectories(containers.dir.resolve("state").resolve(id));
+        var created = containers.backend.create(new io.bulwark.core.backend.CreateRequest(id, containers.bundle, spec,
+            state, sock, false, 0, null));
+        var rec = new io.bulwark.core.backend.ContainerRecord(id, containers.bundle, state, "linux", created, java.util.Map.of());
+        try {
+            int conn = sys.accept(listener);
+            Syscall.Message m = sys.recvmsg(conn, 256, 1);
+            sys.close(conn);
+            assertEquals(1, m.fds().length);
+            assertTrue(new String(m.data(), StandardCharsets.UTF_8).startsWith("/dev/pts/"));
+            containers.backend.start(rec);
+            assertEquals(0, containers.backend.awaitExit(created));
+            String text = readAll(m.fds()[0]);
+            assertTrue(text.contains("/dev/pts/0"), text);
+            assertTrue(text.contains("via-pty"), text);
+        } finally {
+            containers.backend.delete(rec, true);
+            sys.close(listener);
+        }
+    }
+
+    /** Reads until EOF (or EIO: a pty whose other side closed). */
+    static String readAll(int fd) {
+        StringBuilder s = new StringBuilder();
+        byte[] buf = new byte[4096];
+        try {
+            for (int n; (n = containers.sys.read(fd, buf)) > 0; ) {
+                s.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+            }
+        } catch (BulwarkException e) {
+            if (e.errno() != 5) {
+                throw e;
+            }
+        } finally {
+            containers.sys.close(fd);
+        }
+        return s.toString();
+    }
+
+    /** This JVM's child processes (leftover shims or inits would show up here). */
+    static List<String> children() throws Exception {
+        List<String> kids = new java.util.ArrayList<>();
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path t : tasks.toList()) {
+                String c = Files.readString(t.resolve("children")).trim();
+                if (!c.isEmpty()) {
+                    for (String pid : c.split(" ")) {
+                        String comm = Files.readString(Path.of("/proc/" + pid + "/comm")).strip();
+                        kids.add(pid + ":" + comm);
+                    }
+                }
+            }
+        } catch (java.nio.file.NoSuchFileException ignored) {
+            // a task ended meanwhile
+        }
+        return kids.stream().filter(k -> !k.endsWith(":java")).toList();
     }
 }
