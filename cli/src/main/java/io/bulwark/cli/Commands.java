@@ -9,6 +9,9 @@ import io.bulwark.cli.commands.PsCommand;
 import io.bulwark.cli.commands.RunCommand;
 import io.bulwark.cli.commands.StartCommand;
 import io.bulwark.cli.commands.StateCommand;
+import io.bulwark.cli.commands.SpecCommand;
+import io.bulwark.cli.commands.FeaturesCommand;
+import io.bulwark.cli.seccomp.SeccompCommand;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -21,7 +24,8 @@ final class Commands {
         Map<String, Command> m = new LinkedHashMap<>();
         for (Command c : new Command[] {
             new CreateCommand(), new StartCommand(), new RunCommand(), new StateCommand(), new KillCommand(),
-            new DeleteCommand(), new ListCommand(), new PsCommand(), new ExecCommand(),
+            new DeleteCommand(), new ListCommand(), new PsCommand(), new ExecCommand(), new SpecCommand(),
+            new FeaturesCommand(), new SeccompCommand(),
         }) {
             m.put(c.name(), c);
         }

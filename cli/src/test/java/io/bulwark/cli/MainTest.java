@@ -87,4 +87,30 @@ class MainTest {
         assertEquals(List.of("ctr", "sh", "-c", "echo hi"), f.positional());
         assertThrows(BulwarkException.class, () -> new Flags("x").value("bundle").parse(List.of("--bundle")));
     }
+
+    @Test
+    void specWritesAValidSecureDefaultWithSeccompAndRefusesToOverwrite() {
+        Result r = run("spec", "--bundle", tmp.toString());
+        assertEquals(0, r.code(), r.err());
+        var spec = io.bulwark.core.spec.SpecParser.load(tmp.resolve("config.json"));
+        assertTrue(spec.linux().namespaces().stream().anyMatch(n -> n.type().equals("user")));
+        assertEquals(List.of("CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"),
+            spec.process().capabilities().effective());
+        assertEquals(Boolean.TRUE, spec.process().noNewPrivileges());
+        assertEquals(Boolean.TRUE, spec.root().readonly());
+        assertEquals("SCMP_ACT_ERRNO", spec.linux().seccomp().defaultAction());
+        Result again = run("spec", "--bundle", tmp.toString());
+        assertEquals(1, again.code());
+        assertTrue(again.err().contains("exists"), again.err());
+    }
+
+    @Test
+    void featuresIsJsonNamingTheSupportedNamespaces() throws Exception {
+        Result r = run("features");
+        assertEquals(0, r.code(), r.err());
+        JsonNode features = new ObjectMapper().readTree(r.out());
+        assertEquals("1.2.0", features.get("ociVersionMax").asText());
+        assertTrue(features.at("/linux/namespaces").toString().contains("user"));
+        assertTrue(features.at("/linux/seccomp/enabled").asBoolean());
+    }
 }

@@ -1,10 +1,8 @@
 package io.bulwark.core.api;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bulwark.core.BulwarkException;
 import io.bulwark.core.spec.Spec;
-import java.io.IOException;
+import io.bulwark.core.spec.SpecParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -18,11 +16,6 @@ final class BundleLoader {
         if (!Files.isRegularFile(config)) {
             throw new BulwarkException(config + ": no such file (is " + bundle + " an OCI bundle?)", 2);
         }
-        try {
-            return new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-                .readValue(config.toFile(), Spec.class);
-        } catch (IOException e) {
-            throw new BulwarkException(config + ": " + e.getMessage(), e);
-        }
+        return SpecParser.load(config);
     }
 }
