@@ -315,4 +315,83 @@ class LinuxBackendIntegrationTest {
         }
         return kids.stream().filter(k -> !k.endsWith(":java")).toList();
     }
+
+    @Test
+    void noPivotUsesMoveAndChroot() throws Exception {
+        Spec spec = Containers.spec(Containers.process(List.of("sh", "-c", "echo $$; cat /proc/self/uid_map | wc -l")));
+        String id = "np-" + System.nanoTime();
+        Path state = Files.createDirectories(containers.dir.resolve("state").resolve(id));
+        int[] out = containers.sys.pipe();
+        var created = containers.backend.create(new io.bulwark.core.backend.CreateRequest(id, containers.bundle, spec,
+            state, null, true, 0, null, 0, null, null, new Stdio(0, out[1], out[1])));
+        containers.sys.close(out[1]);
+        var rec = new io.bulwark.core.backend.ContainerRecord(id, containers.bundle, state, "linux", created, java.util.Map.of());
+        try {
+            containers.backend.start(rec);
+            assertEquals(0, containers.backend.awaitExit(created));
+            assertEquals(List.of("1", "1"), readAll(out[0]).lines().map(String::strip).toList());
+        } finally {
+            containers.backend.delete(rec, true);
+        }
+    }
+
+    @Test
+    void preservedDescriptorsReachTheWorkload() throws Exception {
+        // The JVM's own descriptor 3 (whatever it is) is passed as the one preserved descriptor.
+        Spec spec = Containers.spec(Containers.process(List.of("sh", "-c", "ls /proc/self/fd/3 >/dev/null && echo has-3")));
+        String id = "pf-" + System.nanoTime();
+        Path state = Files.createDirectories(containers.dir.resolve("state").resolve(id));
+        int[] out = containers.sys.pipe();
+        var created = containers.backend.create(new io.bulwark.core.backend.CreateRequest(id, containers.bundle, spec,
+            state, null, false, 1, null, 0, null, null, new Stdio(0, out[1], out[1])));
+        containers.sys.close(out[1]);
+        var rec = new io.bulwark.core.backend.ContainerRecord(id, containers.bundle, state, "linux", created, java.util.Map.of());
+        try {
+            containers.backend.start(rec);
+            assertEquals(0, containers.backend.awaitExit(created));
+            assertEquals("has-3\n", readAll(out[0]));
+        } finally {
+            containers.backend.delete(rec, true);
+        }
+    }
+
+    @Test
+    void killAllReachesEveryProcess() throws Exception {
+        try (Containers.Box b = containers.create(Containers.spec(Containers.process(
+            List.of("sh", "-c", "trap 'echo got-term; exit 7' TERM; sleep 1000 & wait"))))) {
+            b.start();
+            for (int i = 0; i < 500 && LinuxBackend.pidNamespaceMembers(b.pid()).size() < 2; i++) {
+                Thread.sleep(10);
+            }
+            List<Integer> members = LinuxBackend.pidNamespaceMembers(b.pid());
+            assertEquals(2, members.size(), members.toString());
+            containers.backend.kill(b.record, 15, true);
+            assertEquals(7, b.await());
+            for (int pid : members) {
+                for (int i = 0; i < 200 && Files.exists(Path.of("/proc/" + pid)); i++) {
+                    Thread.sleep(10);
+                }
+                assertFalse(Files.exists(Path.of("/proc/" + pid)), "process " + pid + " survived");
+            }
+            assertTrue(b.output().contains("got-term"), b.output());
+        }
+    }
+
+    @Test
+    void userGroupsUmaskAndCwdApply() throws Exception {
+        Process p = Containers.process(List.of("sh", "-c", "id; pwd; umask"));
+        p = new Process(false, null, new io.bulwark.core.spec.User(1000L, 1001L, 077, List.of(5L, 6L), null), p.args(),
+            null, p.env(), "/work", p.capabilities(), null, true, null, null, null, null, null, null);
+        Containers.Result r = containers.run(Containers.spec(p));
+        assertEquals(0, r.status(), r.output());
+        assertEquals(List.of("uid=1000 gid=1001 groups=5,6", "/work", "0077"), r.output().lines().toList());
+    }
+
+    @Test
+    void rlimitsApply() throws Exception {
+        Process p = Containers.process(List.of("sh", "-c", "ulimit -n; ulimit -Hn"));
+        p = new Process(false, null, p.user(), p.args(), null, p.env(), p.cwd(), p.capabilities(),
+            List.of(new io.bulwark.core.spec.Rlimit("RLIMIT_NOFILE", 123L, 456L)), true, null, null, null, null, null, null);
+        assertEquals(List.of("123", "456"), containers.run(Containers.spec(p)).output().lines().toList());
+    }
 }
