@@ -38,6 +38,10 @@ public final class Initramfs {
                     cpio.directory(dir, 0755);
                 }
             }
+            if (written.add("dev/console")) {
+                // The kernel opens /dev/console for init before anything is mounted on /dev.
+                cpio.node("dev/console", CpioWriter.S_IFCHR, 0600, 5, 1);
+            }
             for (Map.Entry<String, FileEntry> e : new java.util.TreeMap<>(extra).entrySet()) {
                 String name = e.getKey();
                 for (int i = name.indexOf('/'); i > 0; i = name.indexOf('/', i + 1)) {
