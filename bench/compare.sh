@@ -142,11 +142,11 @@ active=${active# }
 
 # --- measuring -------------------------------------------------------------------------------------------------
 samples="$work/samples.csv"
-echo "runtime,iteration,op,wall_ns,maxrss_kib,exit" > "$samples"
-record() { # RUNTIME ITER OP "WALL RSS EXIT"
-  local w r e
-  read -r w r e <<<"$4"
-  echo "$1,$2,$3,$w,$r,$e" >> "$samples"
+echo "runtime,iteration,op,wall_ns,maxrss_kib,exit,cpu_ns" > "$samples"
+record() { # RUNTIME ITER OP "WALL RSS EXIT CPU"
+  local w r e c
+  read -r w r e c <<<"$4"
+  echo "$1,$2,$3,$w,$r,$e,$c" >> "$samples"
   [ "$e" = 0 ] || echo "  $1 $3 #$2 exited $e" >&2
 }
 wait_gone() { # PID: until the process is gone or a zombie (the workload ended)
@@ -167,7 +167,7 @@ for i in $(seq 1 "$runs"); do
     record "$rt" "$i" create "$(timed "$rt" create --bundle "$bundle" --pid-file "$pidfile" "$id-c")"
     pid=$(cat "$pidfile" 2>/dev/null || echo 0)
     rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
-    echo "$rt,$i,waiting,0,${rss:-0},0" >> "$samples"
+    echo "$rt,$i,waiting,0,${rss:-0},0,0" >> "$samples"
     record "$rt" "$i" start "$(timed "$rt" start "$id-c")"
     [ "$pid" -gt 0 ] && wait_gone "$pid"
     record "$rt" "$i" delete "$(timed "$rt" delete "$id-c")"
@@ -181,10 +181,11 @@ mkdir -p "$out"
 cp "$samples" "$out/compare-samples.csv"
 summary="$work/summary.txt"   # runtime op median min max (ms, or MiB for rss ops)
 for rt in $active; do
-  for op in run create start delete runrss waiting; do
+  for op in run create start delete runrss waiting runcpu; do
     case "$op" in
       runrss) sel='$3=="run" {print $5/1024}' ;;
       waiting) sel='$3=="waiting" {print $5/1024}' ;;
+      runcpu) sel='$3=="run" && $6==0 {print $7/1e6}' ;;
       *) sel="\$3==\"$op\" && \$6==0 {print \$4/1e6}" ;;
     esac
     awk -F, -v rt="$rt" "\$1==rt && $sel" "$samples" | sort -g | awk -v rt="$rt" -v op="$op" '
@@ -205,14 +206,14 @@ failures=$(awk -F, 'NR > 1 && $6 != 0' "$samples" | wc -l)
   echo "Bulwark vs runc vs crun: busybox bundle, /bin/true, $runs interleaved iterations, fresh id each"
   echo "($(uname -r), $(nproc) cores, $(runc --version | head -1), $(crun --version | head -1), $(date -u +%Y-%m-%dT%H:%MZ))"
   echo
-  echo "| runtime | run median (min-max) ms | create ms | start ms | delete ms | peak RSS of run | RSS while created | run vs runc | run vs crun |"
-  echo "|---|---|---|---|---|---|---|---|---|"
+  echo "| runtime | run median (min-max) ms | create ms | start ms | delete ms | peak RSS of run | RSS while created | run vs runc | run vs crun | run CPU ms |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
   for rt in $active; do
-    printf '| %s | %s (%s-%s) | %s | %s | %s | %s MiB | %s MiB | %s | %s |\n' "$rt" \
+    printf '| %s | %s (%s-%s) | %s | %s | %s | %s MiB | %s MiB | %s | %s | %s |\n' "$rt" \
       "$(get "$rt" run 3)" "$(get "$rt" run 4)" "$(get "$rt" run 5)" \
       "$(get "$rt" create 3)" "$(get "$rt" start 3)" "$(get "$rt" delete 3)" \
       "$(get "$rt" runrss 3)" "$(get "$rt" waiting 3)" \
-      "$(ratio "$(get "$rt" run 3)" "$(get runc run 3)")" "$(ratio "$(get "$rt" run 3)" "$(get crun run 3)")"
+      "$(ratio "$(get "$rt" run 3)" "$(get runc run 3)")" "$(ratio "$(get "$rt" run 3)" "$(get crun run 3)")" "$(get "$rt" runcpu 3)"
   done
   echo
   echo "create / start / delete ratios (median):"
@@ -225,6 +226,8 @@ failures=$(awk -F, 'NR > 1 && $6 != 0' "$samples" | wc -l)
         "$(ratio "$(get "$rt" delete 3)" "$(get $base delete 3)")"
     done
   done
+  echo "(times are medians of wall time; run CPU is user+system time of the runtime process and what it reaped;"
+  echo " RSS while created is the process holding a created container, waiting for start)"
   [ "$failures" = 0 ] || echo "WARNING: $failures timed commands exited non-zero (left out of the times)"
 } | tee "$out/compare.md"
 

@@ -3,10 +3,11 @@
  *
  *   runstat [-m] [-q] -- COMMAND [ARGS...]
  *
- * Prints "WALL_NS MAXRSS_KIB EXIT_STATUS" on stderr (fd 2 of runstat, before the child's output is redirected).
+ * Prints "WALL_NS MAXRSS_KIB EXIT_STATUS CPU_NS" on stderr (fd 2 of runstat, before the child's output is redirected).
  *   -m  run COMMAND in a private mount namespace with /sys/fs/cgroup/unified unmounted (crun on a cgroup v1
  *       hybrid host refuses the empty v2 mount); the unshare happens in the child, inside the timed interval.
  *   -q  send the child's stdout and stderr to /dev/null.
+ * CPU_NS is user + system time, less sensitive than wall time to other load on a shared machine.
  * The peak RSS is what wait4() reports: the maximum over the command and the descendants it reaped itself.
  */
 #define _GNU_SOURCE
@@ -90,6 +91,8 @@ int main(int argc, char **argv) {
     }
     long long wall = now_ns() - t0;
     int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    dprintf(report, "%lld %ld %d\n", wall, ru.ru_maxrss, code);
+    long long cpu = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000LL
+        + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000LL;
+    dprintf(report, "%lld %ld %d %lld\n", wall, ru.ru_maxrss, code, cpu);
     return code;
 }
