@@ -380,13 +380,14 @@ static void exec_workload(const struct plan *p, const char *exe)
 static void run_init(const struct plan *p)
 {
     sync_wait(SYNC_GO);
+    /* Still the host's uid here: /proc/self files of a non-dumpable process belong to the host's root. */
+    set_oom_score_adj(p);
     become_ns_root(p);
     /* O_PATH of our own fd directory in the host's /proc: reopens the exec FIFO after pivot_root. */
     int procfd = p->fifo_fd >= 0 ? open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
     if (p->fifo_fd >= 0 && procfd < 0) die("open /proc/self/fd");
     if (p->hostname && sethostname(p->hostname, strlen(p->hostname))) die("sethostname");
     if (p->domainname && setdomainname(p->domainname, strlen(p->domainname))) die("setdomainname");
-    set_oom_score_adj(p);
     set_rlimits(p);
     rootfs_prepare(p);
     if (p->create_hooks) {

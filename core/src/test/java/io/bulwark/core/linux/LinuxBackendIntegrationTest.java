@@ -394,4 +394,78 @@ class LinuxBackendIntegrationTest {
             List.of(new io.bulwark.core.spec.Rlimit("RLIMIT_NOFILE", 123L, 456L)), true, null, null, null, null, null, null);
         assertEquals(List.of("123", "456"), containers.run(Containers.spec(p)).output().lines().toList());
     }
+    /** mkdir/mkdirat fail with EPERM, everything else is allowed; other architectures are killed. */
+    static byte[] denyMkdir() {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        insn(b, 0x20, 0, 0, 4);
+        insn(b, 0x15, 1, 0, 0xc000003eL);
+        insn(b, 0x06, 0, 0, 0x80000000L);
+        insn(b, 0x20, 0, 0, 0);
+        insn(b, 0x15, 2, 0, 83);
+        insn(b, 0x15, 1, 0, 258);
+        insn(b, 0x06, 0, 0, 0x7fff0000L);
+        insn(b, 0x06, 0, 0, 0x00050001L);
+        return b.array();
+    }
+
+    static void insn(java.nio.ByteBuffer b, int code, int jt, int jf, long k) {
+        b.putShort((short) code).put((byte) jt).put((byte) jf).putInt((int) k);
+    }
+
+    @Test
+    void theSeccompFilterIsInstalledBeforeTheWorkloadRuns() throws Exception {
+        for (boolean nnp : new boolean[] {true, false}) {
+            Process p = Containers.process(List.of("sh", "-c", "mkdir /tmp/x || echo denied; grep Seccomp: /proc/self/status"));
+            p = new Process(false, null, new io.bulwark.core.spec.User(1000L, 1000L, null, null, null), p.args(), null,
+                p.env(), p.cwd(), p.capabilities(), null, nnp, null, null, null, null, null, null);
+            String id = "sc-" + System.nanoTime();
+            Path state = Files.createDirectories(containers.dir.resolve("state").resolve(id));
+            int[] out = containers.sys.pipe();
+            var created = containers.backend.create(new io.bulwark.core.backend.CreateRequest(id, containers.bundle,
+                Containers.spec(p), state, null, false, 0, denyMkdir(), 0, null, null, new Stdio(0, out[1], out[1])));
+            containers.sys.close(out[1]);
+            var rec = new io.bulwark.core.backend.ContainerRecord(id, containers.bundle, state, "linux", created, java.util.Map.of());
+            try {
+                containers.backend.start(rec);
+                assertEquals(0, containers.backend.awaitExit(created));
+                String text = readAll(out[0]);
+                assertTrue(text.contains("Operation not permitted"), "nnp=" + nnp + ": " + text);
+                assertTrue(text.contains("denied\nSeccomp:\t2"), "nnp=" + nnp + ": " + text);
+            } finally {
+                containers.backend.delete(rec, true);
+            }
+        }
+    }
+
+    @Test
+    void sysctlOomScoreAdjAndDevicesApply() throws Exception {
+        Spec base = Containers.spec(Containers.process(List.of("sh", "-c",
+            "cat /proc/sys/net/ipv4/ip_forward /proc/self/oom_score_adj; echo x > /dev/null && head -c 4 /dev/zero | wc -c; ls /dev/pts/ptmx /dev/fd/0 /dev/tty")));
+        Process p = base.process();
+        p = new Process(false, null, p.user(), p.args(), null, p.env(), p.cwd(), p.capabilities(), null, true, null,
+            321, null, null, null, null);
+        io.bulwark.core.spec.Linux l = base.linux();
+        io.bulwark.core.spec.Linux linux = new io.bulwark.core.spec.Linux(l.namespaces(), l.uidMappings(), l.gidMappings(),
+            null, null, null, null, null, null, java.util.Map.of("net.ipv4.ip_forward", "1"), l.maskedPaths(),
+            l.readonlyPaths(), null, null);
+        Spec spec = new Spec(base.ociVersion(), p, base.root(), base.hostname(), null, base.mounts(), null,
+            base.annotations(), linux);
+        Containers.Result r = containers.run(spec);
+        assertEquals(0, r.status(), r.output());
+        assertEquals(List.of("1", "321", "4", "/dev/fd/0", "/dev/pts/ptmx", "/dev/tty"), r.output().lines().toList());
+    }
+
+    @Test
+    void withoutAUserNamespaceDevicesAreCreatedWithMknod() throws Exception {
+        Spec base = Containers.spec(Containers.process(List.of("sh", "-c", "stat -c '%t:%T %a' /dev/null; cat /proc/self/uid_map")));
+        io.bulwark.core.spec.Linux l = base.linux();
+        List<io.bulwark.core.spec.Namespace> ns = l.namespaces().stream().filter(n -> !n.type().equals("user")).toList();
+        io.bulwark.core.spec.Linux linux = new io.bulwark.core.spec.Linux(ns, null, null, null, null, null, null, null,
+            null, null, l.maskedPaths(), l.readonlyPaths(), null, null);
+        Spec spec = new Spec(base.ociVersion(), base.process(), base.root(), base.hostname(), null, base.mounts(), null,
+            base.annotations(), linux);
+        Containers.Result r = containers.run(spec);
+        assertEquals(0, r.status(), r.output());
+        assertEquals(List.of("1:3 666", "0 0 4294967295"), r.output().lines().map(s -> s.strip().replaceAll("\\s+", " ")).toList());
+    }
 }
