@@ -2,6 +2,7 @@ package io.bulwark.cli;
 
 import io.bulwark.core.api.DefaultSeccompFilter;
 import io.bulwark.core.api.Runtime;
+import io.bulwark.core.linux.LinuxBackend;
 import io.bulwark.core.spi.SeccompCompiler;
 import java.util.ServiceLoader;
 
@@ -11,7 +12,7 @@ public final class RuntimeFactory {
     }
 
     public static Runtime create(CliContext ctx) {
-        Runtime.Builder b = Runtime.builder().root(ctx.root()).tenant(ctx.tenant());
+        Runtime.Builder b = Runtime.builder().root(ctx.root()).tenant(ctx.tenant()).backend(new LinuxBackend());
         // Seccomp is on by default; the compiler is looked up only when a command builds a runtime.
         ServiceLoader.load(SeccompCompiler.class).findFirst().ifPresent(compiler -> {
             b.seccompCompiler(compiler);

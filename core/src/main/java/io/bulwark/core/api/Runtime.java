@@ -6,6 +6,7 @@ import io.bulwark.core.backend.ContainerProcess;
 import io.bulwark.core.backend.ContainerRecord;
 import io.bulwark.core.backend.CreateRequest;
 import io.bulwark.core.backend.ExecRequest;
+import io.bulwark.core.hooks.HookRunner;
 import io.bulwark.core.spec.Spec;
 import io.bulwark.core.spi.SeccompCompiler;
 import io.bulwark.core.spi.SeccompProgram;
@@ -56,6 +57,8 @@ public final class Runtime {
     private final SeccompCompiler seccompCompiler;
     private final ProcessInfo processInfo;
     private final String tenant;
+    private HookRunner hookRunner;
+    private static final System.Logger LOG = System.getLogger("io.bulwark.runtime");
 
     private Runtime(Builder b) {
         this.store = new StateStore(b.root);
@@ -141,7 +144,30 @@ public final class Runtime {
             }
             backendNamed(state.backend()).start(record(state, lock.dir()));
             store.write(state.withStarted());
+            Spec spec = containerSpec(id);
+            if (spec.hooks() != null) {
+                // OCI: a failing poststart hook is a warning; the container keeps running.
+                runHooksWarnOnly("poststart", spec.hooks().poststart(), state.toOci("running", state.pid()));
+            }
         }
+    }
+
+    private void runHooksWarnOnly(String phase, List<io.bulwark.core.spec.Hook> hooks, OciState ociState) {
+        if (hooks == null || hooks.isEmpty()) {
+            return;
+        }
+        try {
+            hookRunner().run(phase, hooks, ociState);
+        } catch (BulwarkException e) {
+            LOG.log(System.Logger.Level.WARNING, phase + " hook failed: " + e.getMessage());
+        }
+    }
+
+    private HookRunner hookRunner() {
+        if (hookRunner == null) {
+            hookRunner = new HookRunner();
+        }
+        return hookRunner;
     }
 
     /**
@@ -221,6 +247,10 @@ public final class Runtime {
                 throw new BulwarkException("cannot delete container " + id + " that is not stopped: " + status.word());
             }
             backendNamed(state.backend()).delete(record(state, lock.dir()), true);
+            Spec spec = savedSpec(lock.dir());
+            if (spec != null && spec.hooks() != null) {
+                runHooksWarnOnly("poststop", spec.hooks().poststop(), state.toOci("stopped", 0));
+            }
             store.remove(id);
         }
     }
@@ -256,9 +286,17 @@ public final class Runtime {
      * (possibly since edited) config.json.
      */
     public Spec containerSpec(String id) {
-        Path file = store.dir(id).resolve(ADMITTED_SPEC);
-        if (!Files.isRegularFile(file)) {
+        Spec spec = savedSpec(store.dir(id));
+        if (spec == null) {
             throw StateStore.notFound(id);
+        }
+        return spec;
+    }
+
+    private static Spec savedSpec(Path dir) {
+        Path file = dir.resolve(ADMITTED_SPEC);
+        if (!Files.isRegularFile(file)) {
+            return null;
         }
         try {
             return JSON.readValue(file.toFile(), Spec.class);
