@@ -17,6 +17,8 @@ public final class NativeSyscalls implements Syscalls {
     private static final long SYS_RT_SIGPROCMASK = 14;
     private static final long SYS_RT_SIGTIMEDWAIT = 128;
     private static final long KERNEL_SIGSET_SIZE = 8;
+    private static final long SYS_SECCOMP = 317;
+    private static final long SECCOMP_SET_MODE_FILTER = 1;
 
     /** libc as the VMM uses it. */
     public interface LibC {
@@ -39,6 +41,12 @@ public final class NativeSyscalls implements Syscalls {
         @SaveError long syscall(long number, byte[] a1, long a2, byte[] a3, long a4);
 
         String strerror(int errno);
+
+        @SaveError int prctl(int option, long arg2, long arg3, long arg4, long arg5);
+
+        @SaveError int mkfifo(String path, int mode);
+
+        @SaveError int kill(int pid, int signal);
     }
 
     private static final NativeSyscalls INSTANCE = new NativeSyscalls();
@@ -142,6 +150,38 @@ public final class NativeSyscalls implements Syscalls {
         byte[] zeroTimeout = new byte[16];
         long r = libc.syscall(SYS_RT_SIGTIMEDWAIT, set, 0, zeroTimeout, KERNEL_SIGSET_SIZE);
         return r < 0 ? -errno() : r;
+    }
+
+    @Override
+    public long prctl(int option, long arg2, long arg3, long arg4, long arg5) {
+        int r = libc.prctl(option, arg2, arg3, arg4, arg5);
+        return r < 0 ? -errno() : r;
+    }
+
+    @Override
+    public void seccompFilter(int flags, byte[] program) {
+        // struct sock_fprog { unsigned short len; struct sock_filter *filter; } with the program in native memory.
+        jnr.ffi.Pointer filter = jnr.ffi.Memory.allocateDirect(runtime, program.length);
+        filter.put(0, program, 0, program.length);
+        jnr.ffi.Pointer fprog = jnr.ffi.Memory.allocateDirect(runtime, 16, true);
+        fprog.putShort(0, (short) (program.length / 8));
+        fprog.putAddress(8, filter.address());
+        long r = libc.syscall(SYS_SECCOMP, SECCOMP_SET_MODE_FILTER, flags, fprog.address(), 0);
+        if (r < 0) {
+            throw failure("seccomp(SECCOMP_SET_MODE_FILTER)");
+        }
+    }
+
+    @Override
+    public void mkfifo(String path, int mode) {
+        if (libc.mkfifo(path, mode) < 0) {
+            throw failure("mkfifo " + path);
+        }
+    }
+
+    @Override
+    public int kill(int pid, int signal) {
+        return libc.kill(pid, signal) < 0 ? -errno() : 0;
     }
 
     @Override

@@ -44,6 +44,17 @@ public interface Syscalls {
     /** Takes one pending signal out of {@code mask} without waiting; returns it, or -errno (EAGAIN: none). */
     long sigtimedwaitNow(long mask);
 
+    /** prctl with integer arguments; returns the result or -errno. */
+    long prctl(int option, long arg2, long arg3, long arg4, long arg5);
+
+    /** seccomp(SECCOMP_SET_MODE_FILTER, flags, prog) with a classic BPF program (struct sock_filter[]). */
+    void seccompFilter(int flags, byte[] program);
+
+    void mkfifo(String path, int mode);
+
+    /** kill(2); returns 0 or -errno. */
+    int kill(int pid, int signal);
+
     /** Human text for an errno. */
     String strerror(int errno);
 }

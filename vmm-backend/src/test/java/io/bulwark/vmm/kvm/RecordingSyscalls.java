@@ -65,6 +65,28 @@ public final class RecordingSyscalls implements Syscalls {
     }
 
     @Override
+    public long prctl(int option, long arg2, long arg3, long arg4, long arg5) {
+        calls.add("prctl " + option + " " + arg2);
+        return 0;
+    }
+
+    @Override
+    public void seccompFilter(int flags, byte[] program) {
+        calls.add("seccomp " + flags + " " + program.length / 8);
+    }
+
+    @Override
+    public void mkfifo(String path, int mode) {
+        calls.add("mkfifo " + path);
+    }
+
+    @Override
+    public int kill(int pid, int signal) {
+        calls.add("kill " + pid + " " + signal);
+        return 0;
+    }
+
+    @Override
     public String strerror(int errno) {
         return "errno " + errno;
     }

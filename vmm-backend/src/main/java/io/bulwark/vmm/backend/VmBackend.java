@@ -1,0 +1,283 @@
+package io.bulwark.vmm.backend;
+
+import io.bulwark.core.BulwarkException;
+import io.bulwark.core.backend.Backend;
+import io.bulwark.core.backend.ContainerProcess;
+import io.bulwark.core.backend.ContainerRecord;
+import io.bulwark.core.backend.CreateRequest;
+import io.bulwark.core.backend.ExecRequest;
+import io.bulwark.core.backend.Stdio;
+import io.bulwark.core.spec.Process;
+import io.bulwark.core.spec.Spec;
+import io.bulwark.core.state.ProcessInfo;
+import io.bulwark.vmm.guest.GuestImage;
+import io.bulwark.vmm.guest.GuestKernel;
+import io.bulwark.vmm.kvm.NativeSyscalls;
+import io.bulwark.vmm.kvm.Syscalls;
+import io.bulwark.vmm.process.VmmConfinement;
+import io.bulwark.vmm.process.VmmLaunch;
+import io.bulwark.vmm.process.VmmMain;
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The {@code vm} backend: the workload runs in a microVM under Bulwark's VMM. {@code create} writes the guest's
+ * initramfs (the bundle's rootfs, the guest init and the workload's arguments) and starts the VMM as its own
+ * confined process, which builds the VM and waits; {@code start} releases it; the VMM's exit status is the
+ * workload's. The VMM process is what the state records as the container's init.
+ */
+public final class VmBackend implements Backend {
+    /** Annotation naming another guest kernel (a bzImage) than the cached one. */
+    public static final String KERNEL_ANNOTATION = "io.bulwark.vm.kernel";
+    /** Annotation replacing the guest kernel command line. */
+    public static final String CMDLINE_ANNOTATION = "io.bulwark.vm.cmdline";
+    static final String INITRAMFS = "vm-initramfs.cpio";
+    static final int SIGKILL = 9;
+    static final int ESRCH = 3;
+    private static final long READY_TIMEOUT_MS = 60_000;
+
+    private final Syscalls sys;
+    private final ProcessInfo processes;
+    private final boolean confine;
+    private final Map<Integer, java.lang.Process> children = new ConcurrentHashMap<>();
+
+    public VmBackend() {
+        this(NativeSyscalls.get(), ProcessInfo.host(), true);
+    }
+
+    /** @param confine false only for tests that inspect the VMM with tools it would refuse itself */
+    public VmBackend(Syscalls sys, ProcessInfo processes, boolean confine) {
+        this.sys = sys;
+        this.processes = processes;
+        this.confine = confine;
+    }
+
+    @Override
+    public String name() {
+        return "vm";
+    }
+
+    @Override
+    public ContainerProcess create(CreateRequest r) {
+        Spec spec = r.spec();
+        Process process = spec.process();
+        if (process == null || process.args() == null || process.args().isEmpty()) {
+            throw BulwarkException.invalid("config.json", "process.args", "the vm backend needs a command to run");
+        }
+        if (Boolean.TRUE.equals(process.terminal())) {
+            throw BulwarkException.invalid("config.json", "process.terminal",
+                "the vm backend has no terminal support yet; the guest console is the container's stdio");
+        }
+        VmSizing sizing = VmSizing.of(spec);
+        Map<String, String> ann = spec.annotations() == null ? Map.of() : spec.annotations();
+        Path kernel = ann.containsKey(KERNEL_ANNOTATION) ? Path.of(ann.get(KERNEL_ANNOTATION)) : GuestKernel.bzImage();
+        if (!Files.isRegularFile(kernel)) {
+            throw new BulwarkException("guest kernel " + kernel + " not found"
+                + (ann.containsKey(KERNEL_ANNOTATION) ? " (annotation " + KERNEL_ANNOTATION + ")"
+                : "; scripts/fetch-guest-kernel.sh puts one there"));
+        }
+        Path rootfs = spec.root() == null || spec.root().path() == null ? null
+            : r.bundle().resolve(spec.root().path());
+        Path initramfs = r.stateDir().resolve(INITRAMFS);
+        try {
+            Files.write(initramfs, GuestImage.initramfs(rootfs, process.args(),
+                process.env() == null ? List.of() : process.env(), process.cwd()));
+            Path fifo = r.stateDir().resolve(VmmLaunch.START_FIFO);
+            Files.deleteIfExists(fifo);
+            sys.mkfifo(fifo.toString(), 0600);
+        } catch (IOException e) {
+            throw new BulwarkException("cannot prepare the VM in " + r.stateDir() + ": " + e.getMessage(), e);
+        }
+        VmmLaunch launch = new VmmLaunch(kernel, initramfs, ann.getOrDefault(CMDLINE_ANNOTATION, GuestKernel.CMDLINE),
+            sizing.memoryMib(), sizing.vcpus(), r.stateDir(), confine);
+        java.lang.Process vmm = spawn(launch, r.stdio());
+        int pid = (int) vmm.pid();
+        children.put(pid, vmm);
+        awaitReady(vmm, r.stateDir());
+        OptionalLong start = processes.startTime(pid);
+        if (start.isEmpty()) {
+            throw new BulwarkException("the VMM process " + pid + " ended during create");
+        }
+        return new ContainerProcess(pid, start.getAsLong());
+    }
+
+    /** The command that starts the VMM process: without capabilities (when confined), same JVM and classpath. */
+    static List<String> command(VmmLaunch launch) {
+        List<String> cmd = new ArrayList<>();
+        if (launch.confine()) {
+            cmd.addAll(VmmConfinement.launcherPrefix());
+        }
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-XX:+UseSerialGC");
+        cmd.add("-Xss1m");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(VmmMain.class.getName());
+        cmd.addAll(launch.toArgs());
+        return cmd;
+    }
+
+    private java.lang.Process spawn(VmmLaunch launch, Stdio stdio) {
+        ProcessBuilder pb = new ProcessBuilder(command(launch));
+        if (stdio.equals(Stdio.INHERIT)) {
+            pb.inheritIO();
+        } else {
+            // Reopening /proc/self/fd/N gives the child the same file, pipe or terminal as descriptor N.
+            pb.redirectInput(new File("/proc/self/fd/" + stdio.in()));
+            pb.redirectOutput(ProcessBuilder.Redirect.appendTo(new File("/proc/self/fd/" + stdio.out())));
+            pb.redirectError(ProcessBuilder.Redirect.appendTo(new File("/proc/self/fd/" + stdio.err())));
+        }
+        try {
+            return pb.start();
+        } catch (IOException e) {
+            throw new BulwarkException("cannot start the VMM process: " + e.getMessage(), e);
+        }
+    }
+
+    private void awaitReady(java.lang.Process vmm, Path stateDir) {
+        long deadline = System.currentTimeMillis() + READY_TIMEOUT_MS;
+        Path ready = stateDir.resolve(VmmLaunch.READY_FILE);
+        Path error = stateDir.resolve(VmmLaunch.ERROR_FILE);
+        while (!Files.exists(ready)) {
+            if (!vmm.isAlive() || Files.exists(error)) {
+                String why = "it exited with status " + exitValue(vmm);
+                try {
+                    if (Files.exists(error)) {
+                        why = Files.readString(error).trim();
+                    }
+                } catch (IOException ignored) {
+                    // keep the status
+                }
+                vmm.destroyForcibly();
+                children.remove((int) vmm.pid());
+                throw new BulwarkException("the VMM could not build the VM: " + why);
+            }
+            if (System.currentTimeMillis() > deadline) {
+                vmm.destroyForcibly();
+                throw new BulwarkException("the VMM did not get ready within " + READY_TIMEOUT_MS / 1000 + " s");
+            }
+            sleep(5);
+        }
+    }
+
+    private static String exitValue(java.lang.Process p) {
+        try {
+            return Integer.toString(p.waitFor());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
+    }
+
+    @Override
+    public void start(ContainerRecord c) {
+        requireAlive(c);
+        Path fifo = c.stateDir().resolve(VmmLaunch.START_FIFO);
+        // Opening for reading completes the VMM's open for writing; its byte says it has gone on.
+        try (FileInputStream in = new FileInputStream(fifo.toFile())) {
+            if (in.read() < 0) {
+                throw new BulwarkException("container " + c.id() + ": the VMM ended before it started the guest");
+            }
+        } catch (IOException e) {
+            throw new BulwarkException("container " + c.id() + ": cannot start the VM: " + e.getMessage(), e);
+        }
+        try {
+            Files.deleteIfExists(fifo);
+        } catch (IOException ignored) {
+            // delete removes it later
+        }
+    }
+
+    @Override
+    public int awaitExit(ContainerProcess process) {
+        java.lang.Process child = children.get(process.pid());
+        if (child != null) {
+            try {
+                int code = child.waitFor();
+                children.remove(process.pid());
+                return code;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BulwarkException("interrupted while waiting for the VM", e);
+            }
+        }
+        while (processes.isAlive(process.pid(), process.startTime())) {
+            sleep(20);
+        }
+        throw new BulwarkException("process " + process.pid() + " was not started by this process; "
+            + "its exit status is unknown", 10);
+    }
+
+    @Override
+    public ContainerProcess exec(ContainerRecord container, ExecRequest request) {
+        throw new BulwarkException("exec: the vm backend cannot run extra processes in a guest yet", 38);
+    }
+
+    @Override
+    public void kill(ContainerRecord c, int signal, boolean all) {
+        ContainerProcess init = c.init();
+        if (init == null || !processes.isAlive(init.pid(), init.startTime())) {
+            throw new BulwarkException("container " + c.id() + " is not running", ESRCH);
+        }
+        // The VMM is the container's only host process: signalling it stops the whole VM.
+        int r = sys.kill(init.pid(), signal);
+        if (r < 0 && -r != ESRCH) {
+            throw new BulwarkException("kill " + init.pid() + ": " + sys.strerror(-r), -r);
+        }
+    }
+
+    @Override
+    public void delete(ContainerRecord c, boolean force) {
+        ContainerProcess init = c.init();
+        if (init != null && init.pid() > 0 && processes.isAlive(init.pid(), init.startTime())) {
+            if (!force) {
+                throw new BulwarkException("container " + c.id() + " is still running");
+            }
+            sys.kill(init.pid(), SIGKILL);
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (processes.isAlive(init.pid(), init.startTime())) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new BulwarkException("the VMM process " + init.pid() + " did not end after SIGKILL");
+                }
+                sleep(5);
+            }
+        }
+        if (init != null) {
+            java.lang.Process child = children.remove(init.pid());
+            if (child != null) {
+                exitValue(child); // reap
+            }
+        }
+        for (String f : new String[] {INITRAMFS, VmmLaunch.START_FIFO, VmmLaunch.READY_FILE, VmmLaunch.ERROR_FILE}) {
+            try {
+                Files.deleteIfExists(c.stateDir().resolve(f));
+            } catch (IOException e) {
+                throw new BulwarkException("cannot remove " + c.stateDir().resolve(f) + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private void requireAlive(ContainerRecord c) {
+        ContainerProcess init = c.init();
+        if (init == null || !processes.isAlive(init.pid(), init.startTime())) {
+            throw new BulwarkException("container " + c.id() + ": the VMM process is not running");
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BulwarkException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.bulwark.vmm.process;
+
+import io.bulwark.core.BulwarkException;
+import io.bulwark.vmm.Vm;
+import io.bulwark.vmm.VmBuilder;
+import io.bulwark.vmm.VmOutcome;
+import io.bulwark.vmm.kvm.NativeSyscalls;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The VMM as its own long-lived process, the vm backend's counterpart of a container's init: builds the VM, tells
+ * the backend it is ready, waits until {@code start} opens the start FIFO, confines itself, runs the guest with the
+ * console on its stdout and exits with the guest's status (or the outcome's code).
+ */
+public final class VmmMain {
+    private VmmMain() {
+    }
+
+    public static void main(String[] args) {
+        VmmLaunch launch;
+        try {
+            launch = VmmLaunch.parse(args);
+        } catch (RuntimeException e) {
+            System.err.println("bulwark-vmm: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        System.exit(run(launch));
+    }
+
+    static int run(VmmLaunch launch) {
+        Path state = launch.stateDir();
+        Vm vm;
+        try {
+            VmBuilder b = new VmBuilder().name("vmm").kernel(launch.kernel().toString(), Files.readAllBytes(launch.kernel()))
+                .cmdline(launch.cmdline()).memoryMib(launch.memoryMib()).vcpus(launch.vcpus()).console(System.out);
+            if (launch.initrd() != null) {
+                b.initrd(Files.readAllBytes(launch.initrd()));
+            }
+            vm = b.build();
+        } catch (IOException | RuntimeException e) {
+            report(state.resolve(VmmLaunch.ERROR_FILE), e.getMessage());
+            return 1;
+        }
+        try {
+            report(state.resolve(VmmLaunch.READY_FILE), Long.toString(ProcessHandle.current().pid()));
+            // Blocks until the backend's start opens the FIFO for reading, as a container init waits on exec.fifo.
+            try (FileOutputStream start = new FileOutputStream(state.resolve(VmmLaunch.START_FIFO).toFile())) {
+                start.write('1');
+            }
+            if (launch.confine()) {
+                VmmConfinement.apply(NativeSyscalls.get());
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(vm::kill, "vmm-stop"));
+            vm.start();
+            VmOutcome outcome = vm.awaitExit(null);
+            System.out.flush();
+            if (outcome.kind() != VmOutcome.Kind.EXITED) {
+                System.err.println("bulwark-vmm: " + outcome.describe());
+            }
+            return outcome.exitCode();
+        } catch (IOException | RuntimeException e) {
+            System.err.println("bulwark-vmm: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } finally {
+            try {
+                vm.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void report(Path file, String text) {
+        try {
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, text == null ? "unknown error" : text, StandardCharsets.UTF_8);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new BulwarkException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package io.bulwark.vmm.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bulwark.core.BulwarkException;
+import io.bulwark.core.backend.ContainerProcess;
+import io.bulwark.core.backend.ContainerRecord;
+import io.bulwark.core.backend.CreateRequest;
+import io.bulwark.core.backend.Stdio;
+import io.bulwark.core.spec.CpuResources;
+import io.bulwark.core.spec.Linux;
+import io.bulwark.core.spec.MemoryResources;
+import io.bulwark.core.spec.Process;
+import io.bulwark.core.spec.Resources;
+import io.bulwark.core.spec.Root;
+import io.bulwark.core.spec.Spec;
+import io.bulwark.core.state.ProcessInfo;
+import io.bulwark.core.testing.Requirements;
+import io.bulwark.vmm.guest.GuestKernel;
+import io.bulwark.vmm.guest.GuestRootfs;
+import io.bulwark.vmm.kvm.Kvm;
+import io.bulwark.vmm.kvm.NativeSyscalls;
+import io.bulwark.vmm.kvm.Syscalls;
+import io.bulwark.vmm.process.VmmLaunch;
+import io.bulwark.vmm.testkernel.TestKernel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The vm backend on the real /dev/kvm, with test kernels standing in for Linux where KVM cannot run one. */
+class VmBackendTest {
+    @TempDir
+    Path tmp;
+
+    private final VmBackend backend = new VmBackend();
+    private final Syscalls sys = NativeSyscalls.get();
+    private final List<ContainerRecord> created = new java.util.ArrayList<>();
+    private final List<Integer> fds = new java.util.ArrayList<>();
+
+    @AfterEach
+    void cleanUp() {
+        for (ContainerRecord c : created) {
+            backend.delete(c, true);
+        }
+        for (int fd : fds) {
+            sys.close(fd);
+        }
+    }
+
+    static Spec spec(List<String> args, Map<String, String> annotations, Resources resources) {
+        Process p = new Process(false, null, null, args, null, List.of("PATH=/bin"), "/", null, null, true, null,
+            null, null, null, null, null);
+        Linux linux = resources == null ? null : new Linux(null, null, null, null, null, null, resources, null, null,
+            null, null, null, null, null);
+        return new Spec("1.2.0", p, new Root("rootfs", false), "vm", null, List.of(), null, annotations, linux);
+    }
+
+    private Path output;
+
+    private ContainerRecord create(String id, byte[] kernel, List<String> args, Map<String, String> extra)
+            throws Exception {
+        Path bundle = Files.createDirectories(tmp.resolve(id));
+        Files.createDirectories(bundle.resolve("rootfs/etc"));
+        Files.writeString(bundle.resolve("rootfs/etc/motd"), "hi\n");
+        Path state = Files.createDirectories(tmp.resolve("state-" + id));
+        Map<String, String> ann = new HashMap<>(extra);
+        if (kernel != null) {
+            Path k = bundle.resolve("kernel");
+            Files.write(k, kernel);
+            ann.put(VmBackend.KERNEL_ANNOTATION, k.toString());
+        }
+        output = Files.createFile(tmp.resolve(id + ".out"));
+        int in = sys.open("/dev/null", Syscalls.O_CLOEXEC);
+        int out = sys.open(output.toString(), 1 | Syscalls.O_CLOEXEC);
+        fds.add(in);
+        fds.add(out);
+        Spec spec = spec(args, ann, null);
+        ContainerProcess init = backend.create(new CreateRequest(id, bundle, spec, state, null, false, 0, null, 0,
+            null, null, new Stdio(in, out, out)));
+        ContainerRecord c = new ContainerRecord(id, bundle, state, "vm", init, ann);
+        created.add(c);
+        return c;
+    }
+
+    private String awaitOutput(String text) throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            String s = Files.readString(output);
+            if (s.contains(text)) {
+                return s;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no \"" + text + "\" in: " + Files.readString(output));
+    }
+
+    private static Map<String, String> status(int pid) throws Exception {
+        Map<String, String> m = new HashMap<>();
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            int colon = line.indexOf(':');
+            m.put(line.substring(0, colon), line.substring(colon + 1).trim());
+        }
+        return m;
+    }
+
+    @Test
+    void createWaitsStartRunsAndTheGuestStatusComesBack() throws Exception {
+        Requirements.require(Kvm.available(), "/dev/kvm");
+        ContainerRecord c = create("checks", TestKernel.bootChecks(5), List.of("/bin/true"), Map.of());
+        assertTrue(ProcessInfo.host().isAlive(c.init().pid(), c.init().startTime()));
+        assertTrue(Files.exists(c.stateDir().resolve(VmmLaunch.READY_FILE)));
+        Thread.sleep(200);
+        assertEquals("", Files.readString(output), "the guest does not run before start");
+        backend.start(c);
+        assertEquals(5, backend.awaitExit(c.init()));
+        String out = Files.readString(output);
+        assertTrue(out.contains("all checks passed"), out);
+        long initramfs = Files.size(c.stateDir().resolve(VmBackend.INITRAMFS));
+        assertTrue(out.contains(String.format("initrd: %016x", 0).substring(0, 8)), out);
+        assertTrue(out.contains(String.format(" %016x ", initramfs)), "initramfs size " + initramfs + " in " + out);
+        assertTrue(out.contains("cmdline=[" + GuestKernel.CMDLINE + "]"), out);
+        backend.delete(c, false);
+        assertFalse(Files.exists(c.stateDir().resolve(VmBackend.INITRAMFS)));
+    }
+
+    @Test
+    void theVmmIsConfinedAndKillStopsTheVm() throws Exception {
+        Requirements.require(Kvm.available(), "/dev/kvm");
+        ContainerRecord c = create("spin", TestKernel.spinForever(), List.of("/bin/true"), Map.of());
+        int pid = c.init().pid();
+        Map<String, String> before = status(pid);
+        assertEquals("1", before.get("NoNewPrivs"));
+        assertEquals(0, Long.parseLong(before.get("CapEff"), 16));
+        assertEquals(0, Long.parseLong(before.get("CapBnd"), 16));
+        backend.start(c);
+        awaitOutput("spinning");
+        Map<String, String> running = status(pid);
+        assertEquals("2", running.get("Seccomp"), "filter mode once guest code runs");
+        backend.kill(c, 9, false);
+        assertEquals(137, backend.awaitExit(c.init()));
+        backend.delete(c, false);
+        assertFalse(ProcessInfo.host().isAlive(pid, c.init().startTime()));
+        assertThrows(BulwarkException.class, () -> backend.kill(c, 15, false));
+    }
+
+    @Test
+    void sigtermStopsTheVmAndDeleteForceLeavesNothing() throws Exception {
+        Requirements.require(Kvm.available(), "/dev/kvm");
+        ContainerRecord c = create("term", TestKernel.spinForever(), List.of("/bin/true"), Map.of());
+        backend.start(c);
+        awaitOutput("spinning");
+        backend.kill(c, 15, false);
+        assertEquals(143, backend.awaitExit(c.init()));
+
+        ContainerRecord d = create("force", TestKernel.spinForever(), List.of("/bin/true"), Map.of());
+        assertThrows(BulwarkException.class, () -> backend.delete(d, false), "still running");
+        backend.delete(d, true);
+        assertFalse(ProcessInfo.host().isAlive(d.init().pid(), d.init().startTime()));
+        try (var s = Files.list(d.stateDir())) {
+            assertEquals(List.of(), s.toList(), "state directory emptied of VM files");
+        }
+    }
+
+    @Test
+    void aKernelTheVmmCannotBootFailsCreateWithTheReason() throws Exception {
+        Requirements.require(Kvm.available(), "/dev/kvm");
+        BulwarkException e = assertThrows(BulwarkException.class,
+            () -> create("bad", new byte[8192], List.of("/bin/true"), Map.of()));
+        assertTrue(e.getMessage().contains("not a bootable x86-64 bzImage"), e.getMessage());
+        created.clear();
+    }
+
+    @Test
+    void execIsRefusedClearly() {
+        BulwarkException e = assertThrows(BulwarkException.class, () -> backend.exec(null, null));
+        assertTrue(e.getMessage().contains("vm backend"), e.getMessage());
+    }
+
+    /** Where KVM can run a Linux guest (VMX or SVM, not kvm_pvm): Bulwark's VMM + the real guest + the workload. */
+    @Test
+    void aRealLinuxGuestRunsTheWorkload() throws Exception {
+        Requirements.requireOptional(kvmCanBootLinux(), "a KVM that can boot Linux (the CPU has neither vmx nor svm)");
+        Requirements.require(GuestKernel.cached(), "the guest kernel (scripts/fetch-guest-kernel.sh)");
+        Requirements.require(GuestRootfs.available(), "busybox-static");
+        Path bundle = Files.createDirectories(tmp.resolve("linux"));
+        GuestRootfs.create(bundle.resolve("rootfs"));
+        Path state = Files.createDirectories(tmp.resolve("state-linux"));
+        output = Files.createFile(tmp.resolve("linux.out"));
+        int in = sys.open("/dev/null", Syscalls.O_CLOEXEC);
+        int out = sys.open(output.toString(), 1 | Syscalls.O_CLOEXEC);
+        fds.add(in);
+        fds.add(out);
+        Spec spec = spec(List.of("sh", "-c", "echo hello from the guest; uname -r; exit 3"), Map.of(),
+            new Resources(null, new MemoryResources(256L << 20, null, null, null, null, null, null, null, null),
+                new CpuResources(null, 200_000L, null, 100_000L, null, null, null, null, null), null, null, null,
+                null, null, null));
+        ContainerProcess init = backend.create(new CreateRequest("linux", bundle, spec, state, null, false, 0, null, 0,
+            null, null, new Stdio(in, out, out)));
+        ContainerRecord c = new ContainerRecord("linux", bundle, state, "vm", init, Map.of());
+        created.add(c);
+        backend.start(c);
+        assertEquals(3, backend.awaitExit(init), Files.readString(output));
+        String text = Files.readString(output);
+        assertTrue(text.contains("hello from the guest"), text);
+        assertTrue(text.contains(GuestKernel.release()), text);
+    }
+
+    static boolean kvmCanBootLinux() throws Exception {
+        if (!Kvm.available()) {
+            return false;
+        }
+        for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+            if (line.startsWith("flags")) {
+                List<String> flags = List.of(line.substring(line.indexOf(':') + 1).trim().split("\\s+"));
+                return flags.contains("vmx") || flags.contains("svm");
+            }
+        }
+        return false;
+    }
+}
