@@ -1,0 +1,168 @@
+package io.bulwark.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * The suite's shared machinery: where {@code bin/bulwark} and the checker are, a private state root and work
+ * directory, container ids that are unique and always cleaned up, and the outcome of every case.
+ */
+final class Harness {
+    enum Status { PASSED, FAILED, SKIPPED }
+
+    record Outcome(String id, Status status, String detail) {
+    }
+
+    final Path bulwark;
+    final Path checker;
+    final Path work;
+    final Cli cli;
+    final List<Outcome> outcomes = new ArrayList<>();
+    final Map<String, String> knownFailures;
+    private final List<String> ids = new ArrayList<>();
+    private final AtomicInteger counter = new AtomicInteger();
+
+    Harness(Path dist) throws IOException {
+        this.bulwark = dist.resolve("bin/bulwark");
+        this.checker = dist.getParent().resolve("conformance/oci-checker");
+        this.work = Files.createTempDirectory("bulwark-conformance-");
+        Path root = Files.createDirectories(work.resolve("state"));
+        this.cli = new Cli(bulwark, root, Files.createDirectories(work.resolve("io")));
+        this.knownFailures = readKnownFailures();
+    }
+
+    /** {@code case-id<TAB or spaces>reason} lines; {@code #} starts a comment. */
+    private static Map<String, String> readKnownFailures() throws IOException {
+        Map<String, String> known = new LinkedHashMap<>();
+        try (InputStream in = Harness.class.getResourceAsStream("known-failures.txt")) {
+            if (in == null) {
+                return known;
+            }
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                String l = line.strip();
+                if (l.isEmpty() || l.startsWith("#")) {
+                    continue;
+                }
+                String[] parts = l.split("\\s+", 2);
+                known.put(parts[0], parts.length > 1 ? parts[1] : "");
+            }
+        }
+        return known;
+    }
+
+    String newId(String tag) {
+        String id = "oci-" + tag + "-" + ProcessHandle.current().pid() + "-" + counter.incrementAndGet();
+        ids.add(id);
+        return id;
+    }
+
+    TestBundle bundle(String name) throws IOException {
+        return TestBundle.create(work.resolve("bundles"), name + "-" + counter.incrementAndGet(), checker);
+    }
+
+    /** Runs the bundle's process to completion with {@code run} and returns the checker's report. */
+    Report runReport(TestBundle b) throws Exception {
+        b.write();
+        String id = newId("run");
+        Cli.Result r = cli.run("run", "--bundle", b.dir.toString(), id);
+        cli.run("delete", "--force", id);
+        Report report = new Report(r.out());
+        if (!r.ok() || !report.complete()) {
+            fail("the container did not run to a complete report: " + r.describe() + "\n" + report.abbreviated());
+        }
+        return report;
+    }
+
+    /** Creates a container from the bundle (its process not yet started); fails the case if create fails. */
+    String create(TestBundle b) throws Exception {
+        b.write();
+        String id = newId("c");
+        Cli.Result r = cli.run("create", "--bundle", b.dir.toString(), id);
+        if (!r.ok()) {
+            fail("create failed: " + r.describe());
+        }
+        return id;
+    }
+
+    JsonNode state(String id) throws Exception {
+        Cli.Result r = cli.run("state", id);
+        if (!r.ok()) {
+            fail("state failed: " + r.describe());
+        }
+        return TestBundle.JSON.readTree(r.out());
+    }
+
+    String status(String id) throws Exception {
+        return state(id).path("status").asText();
+    }
+
+    /** Polls {@code state} until the container reaches {@code wanted} (bounded). */
+    void awaitStatus(String id, String wanted) throws Exception {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            last = status(id);
+            if (last.equals(wanted)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        assertEquals(wanted, last, "status of " + id);
+    }
+
+    /** Asserts that creating from {@code b} fails with a message naming the config, and leaves no container. */
+    Cli.Result assertCreateRefused(TestBundle b, String... fragments) throws Exception {
+        String id = newId("bad");
+        Cli.Result r = cli.run("create", "--bundle", b.dir.toString(), id);
+        assertTrue(r.code() > 0, "create must fail: " + r.describe());
+        for (String f : fragments) {
+            assertTrue(r.err().contains(f), "the error should mention \"" + f + "\": " + r.describe());
+        }
+        assertNoContainer(id);
+        return r;
+    }
+
+    void assertNoContainer(String id) throws Exception {
+        Cli.Result state = cli.run("state", id);
+        assertTrue(state.code() != 0, "no container may be left behind: " + state.describe());
+        try (Stream<Path> left = Files.list(cli.root())) {
+            assertTrue(left.noneMatch(p -> p.getFileName().toString().equals(id)), "state directory left for " + id);
+        }
+    }
+
+    /** Deletes every container the suite created (force), then the work directory. */
+    void cleanUp() throws Exception {
+        for (String id : ids) {
+            cli.run("delete", "--force", id);
+        }
+        try (Stream<Path> all = Files.walk(work)) {
+            for (Path p : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            System.err.println("conformance: could not remove " + work + ": " + e);
+        }
+    }
+
+    String summary() {
+        long passed = outcomes.stream().filter(o -> o.status() == Status.PASSED).count();
+        long failed = outcomes.stream().filter(o -> o.status() == Status.FAILED).count();
+        long skipped = outcomes.stream().filter(o -> o.status() == Status.SKIPPED).count();
+        return passed + " passed, " + failed + " failed, " + skipped + " skipped";
+    }
+}
