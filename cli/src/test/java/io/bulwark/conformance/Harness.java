@@ -145,10 +145,37 @@ final class Harness {
         }
     }
 
-    /** Deletes every container the suite created (force), then the work directory. */
+    /**
+     * Fails the case unless Bulwark can run a plain container here: a negative case (an error expected) proves
+     * nothing when every container fails.
+     */
+    void requireWorkingRuntime() throws Exception {
+        if (runtimeWorks == null) {
+            TestBundle b = bundle("control").args(TestBundle.CHECKER, "exit", "0");
+            b.write();
+            String id = newId("control");
+            Cli.Result r = cli.run("run", "--bundle", b.dir.toString(), id);
+            runtimeWorks = r.ok() ? "" : r.describe();
+        }
+        if (!runtimeWorks.isEmpty()) {
+            fail("the control container fails, so this refusal proves nothing: " + runtimeWorks);
+        }
+    }
+
+    private String runtimeWorks;
+
+    /** Deletes every container the suite left in its private root (force), then the work directory. */
     void cleanUp() throws Exception {
-        for (String id : ids) {
-            cli.run("delete", "--force", id);
+        Cli.Result list = cli.run("list", "--format", "json");
+        JsonNode left = list.ok() && !list.out().isBlank() ? TestBundle.JSON.readTree(list.out()) : null;
+        if (left != null && left.isArray()) {
+            for (JsonNode c : left) {
+                cli.run("delete", "--force", c.path("id").asText());
+            }
+        } else {
+            for (String id : ids) {
+                cli.run("delete", "--force", id);
+            }
         }
         try (Stream<Path> all = Files.walk(work)) {
             for (Path p : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {

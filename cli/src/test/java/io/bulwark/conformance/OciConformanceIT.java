@@ -325,6 +325,7 @@ class OciConformanceIT {
                 }),
             new Case("runtime.error.nothing-left", "runtime.md#errors",
                 "a create that fails leaves the environment as if it was never attempted", () -> {
+                    h.requireWorkingRuntime();
                     TestBundle b = h.bundle("fails").args("/bin/does-not-exist");
                     b.write();
                     String id = h.newId("fails");
@@ -360,6 +361,7 @@ class OciConformanceIT {
                 }),
             new Case("config.root.path-exists", "config.md#root",
                 "a root.path that is not a directory is an error", () -> {
+                    h.requireWorkingRuntime();
                     TestBundle b = h.bundle("noroot");
                     b.config.with("root").put("path", "missing-rootfs");
                     b.write();
@@ -416,6 +418,7 @@ class OciConformanceIT {
                 }),
             new Case("config.process.args-missing", "config.md#process",
                 "an executable that is not in the rootfs is an error", () -> {
+                    h.requireWorkingRuntime();
                     TestBundle b = h.bundle("noexe").args("/bin/missing");
                     b.write();
                     String id = h.newId("noexe");
@@ -539,6 +542,7 @@ class OciConformanceIT {
                 }),
             new Case("linux.namespaces.wrong-type", "config-linux.md#namespaces",
                 "a path that is not a namespace of the given type is an error", () -> {
+                    h.requireWorkingRuntime();
                     TestBundle b = h.bundle("wrongns");
                     for (JsonNode ns : b.namespaces()) {
                         if (ns.get("type").asText().equals("network")) {
@@ -582,6 +586,7 @@ class OciConformanceIT {
                 }),
             new Case("linux.devices.conflict", "config-linux.md#devices",
                 "a device path where a non-matching file already exists is an error", () -> {
+                    h.requireWorkingRuntime();
                     TestBundle b = h.bundle("devconflict");
                     Files.writeString(b.rootfs.resolve("etc/notadevice"), "plain file");
                     b.linux().putArray("devices").addObject().put("path", "/etc/notadevice").put("type", "c")
@@ -699,6 +704,7 @@ class OciConformanceIT {
                     b.config.putObject("hooks").withArray("createRuntime").addObject().put("path", s.toString());
                     b.write();
                     h.assertCreateRefused(b);
+                    assertEquals(List.of("failing"), Files.readAllLines(log), "the hook must have run");
                 }),
             new Case("hooks.timeout", "config.md#posix-platform-hooks",
                 "a hook that outlives its timeout is aborted and create fails", () -> {
@@ -710,6 +716,7 @@ class OciConformanceIT {
                     b.write();
                     long start = System.nanoTime();
                     h.assertCreateRefused(b);
+                    assertEquals(List.of("slow"), Files.readAllLines(log), "the hook must have run");
                     assertTrue(System.nanoTime() - start < 25_000_000_000L, "the hook was not aborted at its timeout");
                 }),
             new Case("hooks.poststop-failure", "runtime.md#lifecycle",
