@@ -113,6 +113,7 @@ public final class LinuxBackend implements Backend {
         ShimLauncher.ShimChannel channel = null;
         int initPid = 0;
         try {
+            sys.unlink(fifo.toString()); // left over by a create that crashed
             sys.mkfifo(fifo.toString(), 0622);
             sys.chmod(fifo.toString(), 0622);
             sys.chown(fifo.toString(), (int) rootUid, (int) rootGid);

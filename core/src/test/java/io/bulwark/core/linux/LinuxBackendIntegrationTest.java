@@ -468,4 +468,82 @@ class LinuxBackendIntegrationTest {
         assertEquals(0, r.status(), r.output());
         assertEquals(List.of("1:3 666", "0 0 4294967295"), r.output().lines().map(s -> s.strip().replaceAll("\\s+", " ")).toList());
     }
+
+    /** mkdir/mkdirat go to a user-space listener (SECCOMP_RET_USER_NOTIF), everything else is allowed. */
+    static byte[] notifyMkdir() {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(denyMkdir()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.position(7 * 8);
+        insn(b, 0x06, 0, 0, 0x7fc00000L);
+        return b.array();
+    }
+
+    @Test
+    void theSeccompNotifyListenerReachesTheListenerPath() throws Exception {
+        Syscall sys = containers.sys;
+        Path sock = containers.dir.resolve("listener.sock");
+        int listener = sys.socket(Syscall.AF_UNIX, Syscall.SOCK_STREAM);
+        sys.bindUnix(listener, sock.toString(), 1);
+        String id = "sn-" + System.nanoTime();
+        Path state = Files.createDirectories(containers.dir.resolve("state").resolve(id));
+        int[] out = sys.pipe();
+        Spec spec = Containers.spec(Containers.process(List.of("sh", "-c", "mkdir /tmp/x; echo after")));
+        java.util.concurrent.CompletableFuture<Syscall.Message> received = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            int conn = sys.accept(listener);
+            try {
+                return sys.recvmsg(conn, 65536, 4);
+            } finally {
+                sys.close(conn);
+            }
+        });
+        var created = containers.backend.create(new io.bulwark.core.backend.CreateRequest(id, containers.bundle, spec,
+            state, null, false, 0, notifyMkdir(), 8, sock.toString(), "meta-1", new Stdio(0, out[1], out[1])));
+        sys.close(out[1]);
+        var rec = new io.bulwark.core.backend.ContainerRecord(id, containers.bundle, state, "linux", created, java.util.Map.of());
+        try {
+            Syscall.Message m = received.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            String json = new String(m.data(), StandardCharsets.UTF_8);
+            assertEquals(1, m.fds().length, json);
+            assertTrue(json.contains("\"fds\":[\"seccompFd\"]") && json.contains("\"metadata\":\"meta-1\"")
+                && json.contains("\"pid\":" + created.pid()) && json.contains("\"id\":\"" + id + "\""), json);
+            // Closing the listener makes the notified mkdir fail (ENOSYS) instead of waiting for an answer.
+            sys.close(m.fds()[0]);
+            containers.backend.start(rec);
+            assertEquals(0, containers.backend.awaitExit(created));
+            String text = readAll(out[0]);
+            assertTrue(text.contains("Function not implemented") && text.endsWith("after\n"), text);
+        } finally {
+            containers.backend.delete(rec, true);
+            sys.close(listener);
+        }
+    }
+
+    @Test
+    void execWithATerminalGetsItsOwnPty() throws Exception {
+        Syscall sys = containers.sys;
+        Path sock = containers.dir.resolve("exec-console.sock");
+        int listener = sys.socket(Syscall.AF_UNIX, Syscall.SOCK_STREAM);
+        sys.bindUnix(listener, sock.toString(), 1);
+        try (Containers.Box b = containers.create(Containers.spec(Containers.process(List.of("sleep", "1000"))))) {
+            b.start();
+            Process p = Containers.process(List.of("sh", "-c", "tty; echo exec-pty"));
+            p = new Process(true, null, p.user(), p.args(), null, p.env(), p.cwd(), p.capabilities(), null, true, null,
+                null, null, null, null, null);
+            java.util.concurrent.CompletableFuture<Syscall.Message> received = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                int conn = sys.accept(listener);
+                try {
+                    return sys.recvmsg(conn, 256, 1);
+                } finally {
+                    sys.close(conn);
+                }
+            });
+            ContainerProcess proc = containers.backend.exec(b.record, new ExecRequest(p, sock, 0, null));
+            Syscall.Message m = received.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(1, m.fds().length);
+            assertEquals(0, containers.backend.awaitExit(proc));
+            String text = readAll(m.fds()[0]);
+            assertTrue(text.contains("/dev/pts/") && text.contains("exec-pty"), text);
+        } finally {
+            sys.close(listener);
+        }
+    }
 }

@@ -66,6 +66,7 @@ class LinuxBackendSequenceTest {
         assertEquals(List.of("place c1 1001"), cgroup);
         String fifo = r.stateDir().resolve("exec.fifo").toString();
         assertEquals(List.of(
+            "unlink(" + fifo + ")",
             "mkfifo(" + fifo + ", 0622)",
             "chmod(" + fifo + ", 0622)",
             "chown(" + fifo + ", 100000, 100000)",
