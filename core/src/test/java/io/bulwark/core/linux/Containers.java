@@ -163,7 +163,33 @@ public final class Containers implements AutoCloseable {
         }
     }
 
+    /** What a test may change in a create request besides the spec. */
+    public record Options(Path consoleSocket, boolean noPivot, int preserveFds, byte[] seccompFilter, int seccompFlags,
+                          String listenerPath, String listenerMetadata) {
+        public static final Options NONE = new Options(null, false, 0, null, 0, null, null);
+
+        public Options withConsoleSocket(Path p) {
+            return new Options(p, noPivot, preserveFds, seccompFilter, seccompFlags, listenerPath, listenerMetadata);
+        }
+
+        public Options withNoPivot() {
+            return new Options(consoleSocket, true, preserveFds, seccompFilter, seccompFlags, listenerPath, listenerMetadata);
+        }
+
+        public Options withPreserveFds(int n) {
+            return new Options(consoleSocket, noPivot, n, seccompFilter, seccompFlags, listenerPath, listenerMetadata);
+        }
+
+        public Options withSeccomp(byte[] filter, int flags, String listener, String metadata) {
+            return new Options(consoleSocket, noPivot, preserveFds, filter, flags, listener, metadata);
+        }
+    }
+
     public Box create(Spec spec) throws IOException {
+        return create(spec, Options.NONE);
+    }
+
+    public Box create(Spec spec, Options o) throws IOException {
         String id = "it-" + UUID.randomUUID().toString().substring(0, 8);
         Path state = dir.resolve("state").resolve(id);
         Files.createDirectories(state);
@@ -171,7 +197,8 @@ public final class Containers implements AutoCloseable {
         int[] out = sys.pipe();
         int devnull = sys.open("/dev/null", Syscall.O_RDONLY | Syscall.O_CLOEXEC, 0);
         try {
-            CreateRequest r = new CreateRequest(id, bundle, spec, state, null, false, 0, null, 0, null, null,
+            CreateRequest r = new CreateRequest(id, bundle, spec, state, o.consoleSocket(), o.noPivot(),
+                o.preserveFds(), o.seccompFilter(), o.seccompFlags(), o.listenerPath(), o.listenerMetadata(),
                 new Stdio(devnull, out[1], out[1]));
             ContainerProcess init = backend.create(r);
             ContainerRecord rec = new ContainerRecord(id, bundle, state, "linux", init, Map.of());
@@ -191,7 +218,11 @@ public final class Containers implements AutoCloseable {
     }
 
     public Result run(Spec spec) throws IOException, InterruptedException {
-        try (Box b = create(spec)) {
+        return run(spec, Options.NONE);
+    }
+
+    public Result run(Spec spec, Options o) throws IOException, InterruptedException {
+        try (Box b = create(spec, o)) {
             b.start();
             int status = b.await();
             return new Result(status, b.output());

@@ -256,25 +256,17 @@ class LinuxBackendIntegrationTest {
         Process p = Containers.process(List.of("sh", "-c", "tty; echo via-pty"));
         p = new Process(true, null, p.user(), p.args(), null, p.env(), p.cwd(), p.capabilities(), null, true, null,
             null, null, null, null, null);
-        Spec spec = Containers.spec(p);
-        String id = "tty-" + System.nanoTime();
-        Path state = Files.createDirectories(containers.dir.resolve("state").resolve(id));
-        var created = containers.backend.create(new io.bulwark.core.backend.CreateRequest(id, containers.bundle, spec,
-            state, sock, false, 0, null));
-        var rec = new io.bulwark.core.backend.ContainerRecord(id, containers.bundle, state, "linux", created, java.util.Map.of());
-        try {
-            int conn = sys.accept(listener);
-            Syscall.Message m = sys.recvmsg(conn, 256, 1);
-            sys.close(conn);
+        java.util.concurrent.CompletableFuture<Syscall.Message> received = receiveOne(listener, 256);
+        try (Containers.Box b = containers.create(Containers.spec(p), Containers.Options.NONE.withConsoleSocket(sock))) {
+            Syscall.Message m = received.get(30, java.util.concurrent.TimeUnit.SECONDS);
             assertEquals(1, m.fds().length);
             assertTrue(new String(m.data(), StandardCharsets.UTF_8).startsWith("/dev/pts/"));
-            containers.backend.start(rec);
-            assertEquals(0, containers.backend.awaitExit(created));
+            b.start();
+            assertEquals(0, b.await());
             String text = readAll(m.fds()[0]);
             assertTrue(text.contains("/dev/pts/0"), text);
             assertTrue(text.contains("via-pty"), text);
         } finally {
-            containers.backend.delete(rec, true);
             sys.close(listener);
         }
     }
@@ -319,40 +311,18 @@ class LinuxBackendIntegrationTest {
     @Test
     void noPivotUsesMoveAndChroot() throws Exception {
         Spec spec = Containers.spec(Containers.process(List.of("sh", "-c", "echo $$; cat /proc/self/uid_map | wc -l")));
-        String id = "np-" + System.nanoTime();
-        Path state = Files.createDirectories(containers.dir.resolve("state").resolve(id));
-        int[] out = containers.sys.pipe();
-        var created = containers.backend.create(new io.bulwark.core.backend.CreateRequest(id, containers.bundle, spec,
-            state, null, true, 0, null, 0, null, null, new Stdio(0, out[1], out[1])));
-        containers.sys.close(out[1]);
-        var rec = new io.bulwark.core.backend.ContainerRecord(id, containers.bundle, state, "linux", created, java.util.Map.of());
-        try {
-            containers.backend.start(rec);
-            assertEquals(0, containers.backend.awaitExit(created));
-            assertEquals(List.of("1", "1"), readAll(out[0]).lines().map(String::strip).toList());
-        } finally {
-            containers.backend.delete(rec, true);
-        }
+        Containers.Result r = containers.run(spec, Containers.Options.NONE.withNoPivot());
+        assertEquals(0, r.status());
+        assertEquals(List.of("1", "1"), r.output().lines().map(String::strip).toList());
     }
 
     @Test
     void preservedDescriptorsReachTheWorkload() throws Exception {
         // The JVM's own descriptor 3 (whatever it is) is passed as the one preserved descriptor.
         Spec spec = Containers.spec(Containers.process(List.of("sh", "-c", "ls /proc/self/fd/3 >/dev/null && echo has-3")));
-        String id = "pf-" + System.nanoTime();
-        Path state = Files.createDirectories(containers.dir.resolve("state").resolve(id));
-        int[] out = containers.sys.pipe();
-        var created = containers.backend.create(new io.bulwark.core.backend.CreateRequest(id, containers.bundle, spec,
-            state, null, false, 1, null, 0, null, null, new Stdio(0, out[1], out[1])));
-        containers.sys.close(out[1]);
-        var rec = new io.bulwark.core.backend.ContainerRecord(id, containers.bundle, state, "linux", created, java.util.Map.of());
-        try {
-            containers.backend.start(rec);
-            assertEquals(0, containers.backend.awaitExit(created));
-            assertEquals("has-3\n", readAll(out[0]));
-        } finally {
-            containers.backend.delete(rec, true);
-        }
+        Containers.Result r = containers.run(spec, Containers.Options.NONE.withPreserveFds(1));
+        assertEquals(0, r.status());
+        assertEquals("has-3\n", r.output());
     }
 
     @Test
@@ -418,22 +388,11 @@ class LinuxBackendIntegrationTest {
             Process p = Containers.process(List.of("sh", "-c", "mkdir /tmp/x || echo denied; grep Seccomp: /proc/self/status"));
             p = new Process(false, null, new io.bulwark.core.spec.User(1000L, 1000L, null, null, null), p.args(), null,
                 p.env(), p.cwd(), p.capabilities(), null, nnp, null, null, null, null, null, null);
-            String id = "sc-" + System.nanoTime();
-            Path state = Files.createDirectories(containers.dir.resolve("state").resolve(id));
-            int[] out = containers.sys.pipe();
-            var created = containers.backend.create(new io.bulwark.core.backend.CreateRequest(id, containers.bundle,
-                Containers.spec(p), state, null, false, 0, denyMkdir(), 0, null, null, new Stdio(0, out[1], out[1])));
-            containers.sys.close(out[1]);
-            var rec = new io.bulwark.core.backend.ContainerRecord(id, containers.bundle, state, "linux", created, java.util.Map.of());
-            try {
-                containers.backend.start(rec);
-                assertEquals(0, containers.backend.awaitExit(created));
-                String text = readAll(out[0]);
-                assertTrue(text.contains("Operation not permitted"), "nnp=" + nnp + ": " + text);
-                assertTrue(text.contains("denied\nSeccomp:\t2"), "nnp=" + nnp + ": " + text);
-            } finally {
-                containers.backend.delete(rec, true);
-            }
+            Containers.Result r = containers.run(Containers.spec(p),
+                Containers.Options.NONE.withSeccomp(denyMkdir(), 0, null, null));
+            assertEquals(0, r.status());
+            assertTrue(r.output().contains("Operation not permitted"), "nnp=" + nnp + ": " + r.output());
+            assertTrue(r.output().contains("denied\nSeccomp:\t2"), "nnp=" + nnp + ": " + r.output());
         }
     }
 
@@ -483,38 +442,35 @@ class LinuxBackendIntegrationTest {
         Path sock = containers.dir.resolve("listener.sock");
         int listener = sys.socket(Syscall.AF_UNIX, Syscall.SOCK_STREAM);
         sys.bindUnix(listener, sock.toString(), 1);
-        String id = "sn-" + System.nanoTime();
-        Path state = Files.createDirectories(containers.dir.resolve("state").resolve(id));
-        int[] out = sys.pipe();
         Spec spec = Containers.spec(Containers.process(List.of("sh", "-c", "mkdir /tmp/x; echo after")));
-        java.util.concurrent.CompletableFuture<Syscall.Message> received = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            int conn = sys.accept(listener);
-            try {
-                return sys.recvmsg(conn, 65536, 4);
-            } finally {
-                sys.close(conn);
-            }
-        });
-        var created = containers.backend.create(new io.bulwark.core.backend.CreateRequest(id, containers.bundle, spec,
-            state, null, false, 0, notifyMkdir(), 8, sock.toString(), "meta-1", new Stdio(0, out[1], out[1])));
-        sys.close(out[1]);
-        var rec = new io.bulwark.core.backend.ContainerRecord(id, containers.bundle, state, "linux", created, java.util.Map.of());
-        try {
+        java.util.concurrent.CompletableFuture<Syscall.Message> received = receiveOne(listener, 65536);
+        try (Containers.Box b = containers.create(spec,
+            Containers.Options.NONE.withSeccomp(notifyMkdir(), 8, sock.toString(), "meta-1"))) {
             Syscall.Message m = received.get(30, java.util.concurrent.TimeUnit.SECONDS);
             String json = new String(m.data(), StandardCharsets.UTF_8);
             assertEquals(1, m.fds().length, json);
             assertTrue(json.contains("\"fds\":[\"seccompFd\"]") && json.contains("\"metadata\":\"meta-1\"")
-                && json.contains("\"pid\":" + created.pid()) && json.contains("\"id\":\"" + id + "\""), json);
+                && json.contains("\"pid\":" + b.pid()) && json.contains("\"id\":\"" + b.record.id() + "\""), json);
             // Closing the listener makes the notified mkdir fail (ENOSYS) instead of waiting for an answer.
             sys.close(m.fds()[0]);
-            containers.backend.start(rec);
-            assertEquals(0, containers.backend.awaitExit(created));
-            String text = readAll(out[0]);
-            assertTrue(text.contains("Function not implemented") && text.endsWith("after\n"), text);
+            b.start();
+            assertEquals(0, b.await());
+            assertTrue(b.output().contains("Function not implemented") && b.output().endsWith("after\n"), b.output());
         } finally {
-            containers.backend.delete(rec, true);
             sys.close(listener);
         }
+    }
+
+    /** Accepts one connection on a listening socket and receives one message with its descriptors. */
+    static java.util.concurrent.CompletableFuture<Syscall.Message> receiveOne(int listener, int maxBytes) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            int conn = containers.sys.accept(listener);
+            try {
+                return containers.sys.recvmsg(conn, maxBytes, 4);
+            } finally {
+                containers.sys.close(conn);
+            }
+        });
     }
 
     @Test
@@ -528,14 +484,7 @@ class LinuxBackendIntegrationTest {
             Process p = Containers.process(List.of("sh", "-c", "tty; echo exec-pty"));
             p = new Process(true, null, p.user(), p.args(), null, p.env(), p.cwd(), p.capabilities(), null, true, null,
                 null, null, null, null, null);
-            java.util.concurrent.CompletableFuture<Syscall.Message> received = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                int conn = sys.accept(listener);
-                try {
-                    return sys.recvmsg(conn, 256, 1);
-                } finally {
-                    sys.close(conn);
-                }
-            });
+            java.util.concurrent.CompletableFuture<Syscall.Message> received = receiveOne(listener, 256);
             ContainerProcess proc = containers.backend.exec(b.record, new ExecRequest(p, sock, 0, null));
             Syscall.Message m = received.get(30, java.util.concurrent.TimeUnit.SECONDS);
             assertEquals(1, m.fds().length);
