@@ -251,11 +251,8 @@ class LinuxBackendIntegrationTest {
     void terminalSendsThePtyMasterOverTheConsoleSocket() throws Exception {
         Syscall sys = containers.sys;
         Path sock = containers.dir.resolve("console.sock");
-        int listener = sys.socket(Syscall.AF_UNIX, Syscall.SOCK_STREAM);
-        sys.bindUnix(listener, sock.toString(), 1);
-        Process p = Containers.process(List.of("sh", "-c", "tty; echo via-pty"));
-        p = new Process(true, null, p.user(), p.args(), null, p.env(), p.cwd(), p.capabilities(), null, true, null,
-            null, null, null, null, null);
+        int listener = listenAt(sock);
+        Process p = withTerminal(Containers.process(List.of("sh", "-c", "tty; echo via-pty")));
         java.util.concurrent.CompletableFuture<Syscall.Message> received = receiveOne(listener, 256);
         try (Containers.Box b = containers.create(Containers.spec(p), Containers.Options.NONE.withConsoleSocket(sock))) {
             Syscall.Message m = received.get(30, java.util.concurrent.TimeUnit.SECONDS);
@@ -440,8 +437,7 @@ class LinuxBackendIntegrationTest {
     void theSeccompNotifyListenerReachesTheListenerPath() throws Exception {
         Syscall sys = containers.sys;
         Path sock = containers.dir.resolve("listener.sock");
-        int listener = sys.socket(Syscall.AF_UNIX, Syscall.SOCK_STREAM);
-        sys.bindUnix(listener, sock.toString(), 1);
+        int listener = listenAt(sock);
         Spec spec = Containers.spec(Containers.process(List.of("sh", "-c", "mkdir /tmp/x; echo after")));
         java.util.concurrent.CompletableFuture<Syscall.Message> received = receiveOne(listener, 65536);
         try (Containers.Box b = containers.create(spec,
@@ -461,6 +457,17 @@ class LinuxBackendIntegrationTest {
         }
     }
 
+    static int listenAt(Path sock) {
+        int listener = containers.sys.socket(Syscall.AF_UNIX, Syscall.SOCK_STREAM);
+        containers.sys.bindUnix(listener, sock.toString(), 1);
+        return listener;
+    }
+
+    static Process withTerminal(Process p) {
+        return new Process(true, null, p.user(), p.args(), null, p.env(), p.cwd(), p.capabilities(), p.rlimits(),
+            p.noNewPrivileges(), null, null, null, null, null, null);
+    }
+
     /** Accepts one connection on a listening socket and receives one message with its descriptors. */
     static java.util.concurrent.CompletableFuture<Syscall.Message> receiveOne(int listener, int maxBytes) {
         return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
@@ -477,13 +484,10 @@ class LinuxBackendIntegrationTest {
     void execWithATerminalGetsItsOwnPty() throws Exception {
         Syscall sys = containers.sys;
         Path sock = containers.dir.resolve("exec-console.sock");
-        int listener = sys.socket(Syscall.AF_UNIX, Syscall.SOCK_STREAM);
-        sys.bindUnix(listener, sock.toString(), 1);
+        int listener = listenAt(sock);
         try (Containers.Box b = containers.create(Containers.spec(Containers.process(List.of("sleep", "1000"))))) {
             b.start();
-            Process p = Containers.process(List.of("sh", "-c", "tty; echo exec-pty"));
-            p = new Process(true, null, p.user(), p.args(), null, p.env(), p.cwd(), p.capabilities(), null, true, null,
-                null, null, null, null, null);
+            Process p = withTerminal(Containers.process(List.of("sh", "-c", "tty; echo exec-pty")));
             java.util.concurrent.CompletableFuture<Syscall.Message> received = receiveOne(listener, 256);
             ContainerProcess proc = containers.backend.exec(b.record, new ExecRequest(p, sock, 0, null));
             Syscall.Message m = received.get(30, java.util.concurrent.TimeUnit.SECONDS);
