@@ -91,10 +91,8 @@ public final class LinuxBackend implements Backend {
     @Override
     public ContainerProcess create(CreateRequest r) {
         Spec spec = r.spec();
-        Plan plan = SpecConverter.convert(spec, r.bundle(), r.noPivot(), null);
-        if (r.seccompFilter() != null) {
-            plan = withSeccomp(plan, new SeccompPlan(r.seccompFlags(), r.seccompFilter()));
-        }
+        Plan plan = SpecConverter.convert(spec, r.bundle(), r.noPivot(),
+            r.seccompFilter() == null ? null : new SeccompPlan(r.seccompFlags(), r.seccompFilter()));
         Hooks h = spec.hooks();
         boolean createHooks = h != null && (nonEmpty(h.prestart()) || nonEmpty(h.createRuntime())
             || nonEmpty(h.createContainer()));
@@ -193,15 +191,6 @@ public final class LinuxBackend implements Backend {
         }
         Syscall.WaitStatus s = sys.waitpid(initPid, 0);
         return new BulwarkException("container " + id + ": the init ended during setup (status " + s.shellStatus() + ")");
-    }
-
-    private static Plan withSeccomp(Plan p, SeccompPlan seccomp) {
-        ProcessPlan q = p.process();
-        ProcessPlan withFilter = new ProcessPlan(q.executable(), q.args(), q.env(), q.cwd(), q.user(), q.capabilities(),
-            q.rlimits(), q.noNewPrivileges(), q.oomScoreAdj(), q.terminal(), q.apparmorProfile(), seccomp);
-        return new Plan(p.kind(), p.newNamespaces(), p.joins(), p.rootfs(), p.hostname(), p.domainname(), p.mounts(),
-            p.devices(), p.symlinks(), p.maskedPaths(), p.readonlyPaths(), p.sysctls(), withFilter, p.fds(),
-            p.createHooks());
     }
 
     /** The host id that container id {@code id} maps to. */
@@ -465,10 +454,7 @@ public final class LinuxBackend implements Backend {
         requireAlive(c);
         SeccompPlan seccomp = request.seccompFilter() == null ? null
             : new SeccompPlan(request.seccompFlags(), request.seccompFilter());
-        ProcessPlan process = SpecConverter.process(request.process(), null, 0, "process");
-        process = new ProcessPlan(process.executable(), process.args(), process.env(), process.cwd(), process.user(),
-            process.capabilities(), process.rlimits(), process.noNewPrivileges(), null, process.terminal(),
-            process.apparmorProfile(), seccomp);
+        ProcessPlan process = SpecConverter.process(request.process(), seccomp, "process");
         if (process.terminal() && request.consoleSocket() == null) {
             throw new BulwarkException("process.terminal is true but no console socket was given (--console-socket)");
         }

@@ -1,5 +1,6 @@
 package io.bulwark.core.plan;
 
+import io.bulwark.core.spec.SpecNames;
 import java.util.List;
 import java.util.Map;
 
@@ -51,27 +52,10 @@ public final class LinuxConstants {
     public static final long MS_LAZYTIME = 1L << 25;
 
     /** Capability names in kernel order: the index is the capability number. */
-    public static final List<String> CAPABILITIES = List.of(
-        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL",
-        "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE",
-        "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE",
-        "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT",
-        "CAP_SYS_NICE", "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
-        "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN",
-        "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
-        "CAP_CHECKPOINT_RESTORE");
+    public static final List<String> CAPABILITIES = SpecNames.CAPABILITIES;
 
     /** RLIMIT_* names in kernel order: the index is the resource number. */
-    public static final List<String> RLIMITS = List.of(
-        "RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_DATA", "RLIMIT_STACK", "RLIMIT_CORE", "RLIMIT_RSS",
-        "RLIMIT_NPROC", "RLIMIT_NOFILE", "RLIMIT_MEMLOCK", "RLIMIT_AS", "RLIMIT_LOCKS", "RLIMIT_SIGPENDING",
-        "RLIMIT_MSGQUEUE", "RLIMIT_NICE", "RLIMIT_RTPRIO", "RLIMIT_RTTIME");
-
-    /** SECCOMP_FILTER_FLAG_* by their OCI names. */
-    public static final Map<String, Integer> SECCOMP_FLAGS = Map.of(
-        "SECCOMP_FILTER_FLAG_TSYNC", 1, "SECCOMP_FILTER_FLAG_LOG", 2, "SECCOMP_FILTER_FLAG_SPEC_ALLOW", 4,
-        "SECCOMP_FILTER_FLAG_NEW_LISTENER", 8, "SECCOMP_FILTER_FLAG_TSYNC_ESRCH", 16,
-        "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", 32);
+    public static final List<String> RLIMITS = SpecNames.RLIMITS;
 
     public static final int SIGKILL = 9;
     public static final int SIGTERM = 15;

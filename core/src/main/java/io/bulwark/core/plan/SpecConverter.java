@@ -10,7 +10,6 @@ import io.bulwark.core.spec.Mount;
 import io.bulwark.core.spec.Namespace;
 import io.bulwark.core.spec.Process;
 import io.bulwark.core.spec.Rlimit;
-import io.bulwark.core.spec.Seccomp;
 import io.bulwark.core.spec.Spec;
 import io.bulwark.core.spec.User;
 import java.nio.file.Path;
@@ -48,9 +47,9 @@ public final class SpecConverter {
      * @param spec          the validated spec
      * @param bundle        the bundle directory, for the relative rootfs and bind sources
      * @param noPivot       MS_MOVE + chroot instead of pivot_root
-     * @param seccompFilter compiled BPF or null
+     * @param seccomp       the compiled filter and its flags, or null
      */
-    public static Plan convert(Spec spec, Path bundle, boolean noPivot, byte[] seccompFilter) {
+    public static Plan convert(Spec spec, Path bundle, boolean noPivot, SeccompPlan seccomp) {
         Linux linux = spec.linux();
         if (linux == null) {
             throw new BulwarkException("config.json: linux: the linux section is required by the linux backend");
@@ -123,7 +122,7 @@ public final class SpecConverter {
         if (spec.process() == null) {
             throw new BulwarkException("config.json: process: required to create a container");
         }
-        ProcessPlan process = process(spec.process(), seccompFilter, seccompFlags(linux.seccomp()), "process");
+        ProcessPlan process = process(spec.process(), seccomp, "process");
         return new Plan(Plan.Kind.INIT, newNs, joins, root, emptyToNull(spec.hostname()),
             emptyToNull(spec.domainname()), mounts, devices, links, paths(linux.maskedPaths()),
             paths(linux.readonlyPaths()), sysctls, process, FdPlan.UNASSIGNED, false);
@@ -134,7 +133,7 @@ public final class SpecConverter {
      *
      * @param where JSON path prefix for errors ("process")
      */
-    public static ProcessPlan process(Process p, byte[] seccompFilter, int seccompFlags, String where) {
+    public static ProcessPlan process(Process p, SeccompPlan seccomp, String where) {
         if (p.args() == null || p.args().isEmpty()) {
             throw new BulwarkException("config.json: " + where + ".args: at least one argument is required");
         }
@@ -175,26 +174,9 @@ public final class SpecConverter {
             rlimits.add(new RlimitPlan(res, soft, hard));
         }
         List<String> env = p.env() == null ? List.of() : p.env();
-        SeccompPlan seccomp = seccompFilter == null ? null : new SeccompPlan(seccompFlags, seccompFilter);
         return new ProcessPlan(null, p.args(), env, cwd, user, caps, rlimits,
             Boolean.TRUE.equals(p.noNewPrivileges()), p.oomScoreAdj(), Boolean.TRUE.equals(p.terminal()),
             emptyToNull(p.apparmorProfile()), seccomp);
-    }
-
-    /** SECCOMP_FILTER_FLAG_* of the config's seccomp section (0 without one). */
-    public static int seccompFlags(Seccomp seccomp) {
-        int flags = 0;
-        if (seccomp == null || seccomp.flags() == null) {
-            return 0;
-        }
-        for (int i = 0; i < seccomp.flags().size(); i++) {
-            Integer f = SECCOMP_FLAGS.get(seccomp.flags().get(i));
-            if (f == null) {
-                throw new BulwarkException("config.json: linux.seccomp.flags[" + i + "]: unknown flag \"" + seccomp.flags().get(i) + "\"");
-            }
-            flags |= f;
-        }
-        return flags;
     }
 
     /** A capability-name list as a bit mask. */

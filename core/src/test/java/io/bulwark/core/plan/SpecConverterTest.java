@@ -54,7 +54,7 @@ class SpecConverterTest {
 
     @Test
     void processFieldsBecomeNumbers() {
-        Plan p = SpecConverter.convert(spec(allNamespaces(), List.of(), null), BUNDLE, false, new byte[8]);
+        Plan p = SpecConverter.convert(spec(allNamespaces(), List.of(), null), BUNDLE, false, new SeccompPlan(0, new byte[8]));
         ProcessPlan pp = p.process();
         assertEquals(new CapabilityPlan((1L << 5) | (1L << 29), 1L << 5, 0, 1L << 5, 0), pp.capabilities());
         assertEquals(List.of(new RlimitPlan(7, 1024, 1024)), pp.rlimits());
