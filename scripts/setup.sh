@@ -10,6 +10,7 @@ packages=(
   apparmor                                           # apparmor_parser: profile syntax checks
   qemu-system-x86 cpio xz-utils zstd lz4              # vm backend: guest-side tests and kernel extraction
   openssl                                            # signature interop tests
+  podman conmon containerd                           # real clients: Bulwark as their OCI runtime
 )
 
 missing=()
