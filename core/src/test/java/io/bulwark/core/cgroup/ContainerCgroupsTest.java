@@ -1,0 +1,84 @@
+package io.bulwark.core.cgroup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bulwark.core.BulwarkException;
+import io.bulwark.core.spec.BlockIo;
+import io.bulwark.core.spec.Linux;
+import io.bulwark.core.spec.PidsResources;
+import io.bulwark.core.spec.Resources;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ContainerCgroupsTest {
+    @TempDir
+    Path tmp;
+    FakeCgroupFs fs;
+    ContainerCgroups cgroups;
+    Path state;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        fs = HostLayouts.hybridV1(Files.createDirectories(tmp.resolve("cgroupfs")));
+        CgroupEnvironment env = CgroupEnvironment.detect(fs, new RecordingCgroupKernel(),
+            HostLayouts.PROC_SELF_CGROUP);
+        cgroups = new ContainerCgroups(() -> env);
+        state = tmp.resolve("state/c1");
+    }
+
+    private static Linux linux(String cgroupsPath, Resources resources) {
+        return new Linux(null, null, null, null, null, cgroupsPath, resources, null, null, null, null, null, null,
+            null);
+    }
+
+    @Test
+    void placeLimitsFirstThenMovesTheInitAndRecordsTheLocation() {
+        cgroups.place("c1", state, linux(null, new Resources(null, null, null, new PidsResources(32L), null, null,
+            null, null, null)), 4242);
+        int limit = fs.writes.indexOf("pids/bulwark/c1/pids.max=32");
+        int joined = fs.writes.indexOf("pids/bulwark/c1/cgroup.procs=4242");
+        assertTrue(limit >= 0 && joined > limit, fs.writes.toString());
+        assertTrue(Files.exists(state.resolve(ContainerCgroups.FILE)));
+        CgroupManager reopened = cgroups.require("c1", state);
+        assertEquals("memory/outer/job/bulwark/c1", reopened.location().dirs().get("memory"));
+    }
+
+    @Test
+    void aLimitTheHostLacksLeavesNothingBehind() {
+        BulwarkException e = assertThrows(BulwarkException.class, () -> cgroups.place("c1", state, linux(null,
+            new Resources(null, null, null, null, new BlockIo(300, null, null, null, null, null, null), null, null,
+                null, null)), 4242));
+        assertTrue(e.getMessage().contains("blockIO.weight"));
+        assertFalse(fs.exists("memory/outer/job/bulwark/c1"));
+        assertFalse(fs.exists("pids/bulwark"));
+        assertFalse(Files.exists(state.resolve(ContainerCgroups.FILE)));
+        assertTrue(fs.writes.stream().noneMatch(w -> w.contains("cgroup.procs")), "the init never joined");
+    }
+
+    @Test
+    void removeIsSafeToRepeatAndAfterACrash() {
+        cgroups.place("c1", state, linux("/custom/c1", null), 4242);
+        fs.put("pids/custom/c1/cgroup.procs", ""); // the init has gone
+        cgroups.remove(state);
+        assertFalse(fs.exists("pids/custom/c1"));
+        assertFalse(Files.exists(state.resolve(ContainerCgroups.FILE)));
+        cgroups.remove(state);
+        // a crash after the location was recorded but before the cgroup was made
+        ContainerCgroups.save(state, cgroups.require("c1", stateWith("c1")).location());
+        cgroups.remove(state);
+        assertEquals(List.of(), cgroups.processes(state));
+    }
+
+    private Path stateWith(String id) {
+        ContainerCgroups.save(state, CgroupLocation.resolve(CgroupEnvironment.detect(fs, new RecordingCgroupKernel(),
+            HostLayouts.PROC_SELF_CGROUP), id, null));
+        return state;
+    }
+}
