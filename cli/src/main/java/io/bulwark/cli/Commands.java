@@ -1,5 +1,9 @@
 package io.bulwark.cli;
 
+import io.bulwark.cli.cgroup.EventsCommand;
+import io.bulwark.cli.cgroup.PauseCommand;
+import io.bulwark.cli.cgroup.ResumeCommand;
+import io.bulwark.cli.cgroup.UpdateCommand;
 import io.bulwark.cli.commands.CreateCommand;
 import io.bulwark.cli.commands.DeleteCommand;
 import io.bulwark.cli.commands.ExecCommand;
@@ -26,6 +30,7 @@ final class Commands {
             new CreateCommand(), new StartCommand(), new RunCommand(), new StateCommand(), new KillCommand(),
             new DeleteCommand(), new ListCommand(), new PsCommand(), new ExecCommand(), new SpecCommand(),
             new FeaturesCommand(), new SeccompCommand(),
+            new PauseCommand(), new ResumeCommand(), new UpdateCommand(), new EventsCommand(),
         }) {
             m.put(c.name(), c);
         }

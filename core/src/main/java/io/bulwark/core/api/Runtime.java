@@ -7,6 +7,7 @@ import io.bulwark.core.backend.ContainerRecord;
 import io.bulwark.core.backend.CreateRequest;
 import io.bulwark.core.backend.ExecRequest;
 import io.bulwark.core.hooks.HookRunner;
+import io.bulwark.core.cgroup.ContainerCgroups;
 import io.bulwark.core.spec.Spec;
 import io.bulwark.core.spi.SeccompCompiler;
 import io.bulwark.core.spi.SeccompProgram;
@@ -59,6 +60,7 @@ public final class Runtime {
     private final String tenant;
     private HookRunner hookRunner;
     private static final System.Logger LOG = System.getLogger("io.bulwark.runtime");
+    private final ContainerCgroups cgroups = new ContainerCgroups();
 
     private Runtime(Builder b) {
         this.store = new StateStore(b.root);
@@ -261,7 +263,8 @@ public final class Runtime {
         if (status(state) == ContainerStatus.STOPPED) {
             return List.of();
         }
-        return ContainerProcesses.inPidNamespaceOf(state.pid());
+        List<Integer> inCgroup = cgroups.processes(store.dir(id));
+        return inCgroup.isEmpty() ? ContainerProcesses.inPidNamespaceOf(state.pid()) : inCgroup;
     }
 
     /** Runs an extra process in a running container; returns it (wait with {@link #awaitProcess}). */
@@ -350,7 +353,10 @@ public final class Runtime {
         if (!processInfo.isAlive(state.pid(), state.pidStartTime())) {
             return ContainerStatus.STOPPED;
         }
-        return state.started() ? ContainerStatus.RUNNING : ContainerStatus.CREATED;
+        if (!state.started()) {
+            return ContainerStatus.CREATED;
+        }
+        return cgroups.isPaused(store.dir(state.id())) ? ContainerStatus.PAUSED : ContainerStatus.RUNNING;
     }
 
     private ContainerRecord record(ContainerState state, Path dir) {

@@ -20,6 +20,7 @@ import java.util.TreeMap;
  * @param hierarchies v1: controller name to the directory (relative to the root) of its hierarchy; v2: empty
  * @param ownPaths    v1: controller name to this process's cgroup in it; v2: {@code ""} to its unified cgroup
  * @param unifiedOnly controllers the host has bound to a cgroup v2 hierarchy instead of v1 (hybrid hosts)
+ * @param bfqInUse    whether some block device is scheduled by BFQ (v1's blkio.bfq.weight only acts then)
  */
 public record CgroupEnvironment(
     CgroupVersion version,
@@ -27,7 +28,8 @@ public record CgroupEnvironment(
     CgroupKernel kernel,
     Map<String, String> hierarchies,
     Map<String, String> ownPaths,
-    Set<String> unifiedOnly) {
+    Set<String> unifiedOnly,
+    boolean bfqInUse) {
 
     public static final Path DEFAULT_ROOT = Path.of("/sys/fs/cgroup");
 
@@ -49,7 +51,27 @@ public record CgroupEnvironment(
         } catch (IOException e) {
             throw new BulwarkException("cannot read /proc/self/cgroup: " + e.getMessage(), 2);
         }
-        return detect(new DirectoryCgroupFs(DEFAULT_ROOT), new NativeCgroupKernel(), self);
+        return detect(new DirectoryCgroupFs(DEFAULT_ROOT), new NativeCgroupKernel(), self, bfqInUse(Path.of("/sys/block")));
+    }
+
+    /** True when a block device's active scheduler (the bracketed one in queue/scheduler) is BFQ. */
+    static boolean bfqInUse(Path sysBlock) {
+        try (var devices = Files.list(sysBlock)) {
+            return devices.anyMatch(d -> {
+                try {
+                    return Files.readString(d.resolve("queue/scheduler")).contains("[bfq]");
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** {@link #detect(CgroupFs, CgroupKernel, String, boolean)} for a host without BFQ. */
+    public static CgroupEnvironment detect(CgroupFs fs, CgroupKernel kernel, String procSelfCgroup) {
+        return detect(fs, kernel, procSelfCgroup, false);
     }
 
     /**
@@ -57,11 +79,12 @@ public record CgroupEnvironment(
      * otherwise each subdirectory holding {@code cgroup.procs} is a v1 hierarchy named after its controllers
      * ({@code cpu,cpuacct}; a symlink such as {@code cpu -> cpu,cpuacct} resolves to the same hierarchy).
      */
-    public static CgroupEnvironment detect(CgroupFs fs, CgroupKernel kernel, String procSelfCgroup) {
+    public static CgroupEnvironment detect(CgroupFs fs, CgroupKernel kernel, String procSelfCgroup,
+                                           boolean bfqInUse) {
         Map<String, String> own = parseProcSelfCgroup(procSelfCgroup);
         if (fs.exists("cgroup.controllers")) {
             return new CgroupEnvironment(CgroupVersion.V2, fs, kernel, Map.of(),
-                Map.of("", own.getOrDefault("", "/")), Set.of());
+                Map.of("", own.getOrDefault("", "/")), Set.of(), bfqInUse);
         }
         Map<String, String> hierarchies = new TreeMap<>();
         Set<String> unifiedOnly = Set.of();
@@ -89,7 +112,7 @@ public record CgroupEnvironment(
         for (String controller : hierarchies.keySet()) {
             ownV1.put(controller, own.getOrDefault(controller, "/"));
         }
-        return new CgroupEnvironment(CgroupVersion.V1, fs, kernel, hierarchies, ownV1, unifiedOnly);
+        return new CgroupEnvironment(CgroupVersion.V1, fs, kernel, hierarchies, ownV1, unifiedOnly, bfqInUse);
     }
 
     /** The unified hierarchy mounted at {@code fs}'s root, for hybrid hosts whose v2 mount is wanted explicitly. */
@@ -98,7 +121,7 @@ public record CgroupEnvironment(
             throw new BulwarkException(fs.root() + " is not a cgroup v2 mount (no cgroup.controllers)", 2);
         }
         return new CgroupEnvironment(CgroupVersion.V2, fs, kernel, Map.of(),
-            Map.of("", parseProcSelfCgroup(procSelfCgroup).getOrDefault("", "/")), Set.of());
+            Map.of("", parseProcSelfCgroup(procSelfCgroup).getOrDefault("", "/")), Set.of(), false);
     }
 
     private static String realName(CgroupFs fs, String dir) {

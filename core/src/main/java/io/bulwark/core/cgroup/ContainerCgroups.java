@@ -76,6 +76,15 @@ public final class ContainerCgroups {
         return open(stateDir).orElseThrow(() -> new BulwarkException("container " + id + " has no cgroup", 2));
     }
 
+    /** True when the container has a cgroup and it is frozen (or freezing): runc's "paused". */
+    public boolean isPaused(Path stateDir) {
+        if (!Files.exists(stateDir.resolve(FILE))) {
+            return false; // no cgroup (another backend, or not made yet): never paused
+        }
+        return open(stateDir).filter(CgroupManager::exists)
+            .map(m -> m.freezerState() != FreezerState.THAWED).orElse(false);
+    }
+
     /** Moves an exec'd process into the container's cgroup (no-op for a container without one). */
     public void join(Path stateDir, int pid) {
         open(stateDir).ifPresent(m -> m.addProcess(pid));

@@ -309,12 +309,14 @@ final class V1CgroupManager extends AbstractCgroupManager {
         if (fs.exists(d + "/blkio.weight")) {
             return "blkio.weight";
         }
-        if (fs.exists(d + "/blkio.bfq.weight")) {
+        boolean bfqFile = fs.exists(d + "/blkio.bfq.weight");
+        if (bfqFile && env.bfqInUse()) {
             return "blkio.bfq.weight";
         }
-        throw new BulwarkException(limit + " needs blkio.weight (CFQ) or blkio.bfq.weight (BFQ) of the blkio"
-            + " controller, and this host has neither (no proportional-weight I/O scheduler); refusing to run the"
-            + " container without this limit", EOPNOTSUPP);
+        throw new BulwarkException(limit + " needs blkio.weight (CFQ), which this host's blkio controller lacks"
+            + (bfqFile ? ", and its blkio.bfq.weight would have no effect: no block device uses the BFQ scheduler"
+                : ", nor does it have BFQ's blkio.bfq.weight")
+            + "; refusing to run the container without this limit", EOPNOTSUPP);
     }
 
     private void throttle(List<ThrottleDevice> devices, String file, String limit) {
@@ -550,11 +552,14 @@ final class V1CgroupManager extends AbstractCgroupManager {
         private final int eventFd;
         private final int controlFd;
         private volatile boolean closed;
+        /** oom_kill count already reported: the eventfd fires on OOM state changes, sometimes twice per kill. */
+        private long reportedKills;
 
         V1OomEvents(CgroupKernel kernel, CgroupFs fs, String dir) {
             this.kernel = kernel;
             this.fs = fs;
             this.dir = dir;
+            this.reportedKills = oomControl("oom_kill");
             this.eventFd = kernel.eventfd();
             int control = -1;
             try {
@@ -570,9 +575,32 @@ final class V1CgroupManager extends AbstractCgroupManager {
             this.controlFd = control;
         }
 
+        private long oomControl(String key) {
+            for (String line : fs.readIfExists(dir + "/memory.oom_control").orElse("").split("\n")) {
+                String[] kv = line.trim().split("\\s+");
+                if (kv.length == 2 && kv[0].equals(key)) {
+                    return Long.parseLong(kv[1]);
+                }
+            }
+            return 0;
+        }
+
+        /** One event per OOM kill; with the OOM killer disabled, one per notification. */
+        private boolean newEvent(boolean notified) {
+            long kills = oomControl("oom_kill");
+            if (kills > reportedKills) {
+                reportedKills++;
+                return true;
+            }
+            return notified && oomControl("oom_kill_disable") == 1;
+        }
+
         @Override
         public boolean await(Duration timeout) throws InterruptedException {
             long deadline = System.nanoTime() + timeout.toNanos();
+            if (!closed && newEvent(false)) {
+                return true;
+            }
             while (!closed) {
                 if (Thread.interrupted()) {
                     throw new InterruptedException();
@@ -599,7 +627,11 @@ final class V1CgroupManager extends AbstractCgroupManager {
                         close(); // the kernel signals the eventfd when the cgroup goes away
                         return false;
                     }
-                    return true;
+                    if (newEvent(true)) {
+                        return true;
+                    }
+                } else if (newEvent(false)) {
+                    return true; // a kill counted after its notification was read
                 }
             }
             return false;

@@ -216,7 +216,18 @@ class V1CgroupManagerTest {
     }
 
     @Test
+    void bfqWeightIsRefusedWhenNoDeviceUsesBfq() {
+        fs.put("blkio/t/c1/blkio.bfq.weight", "100");
+        CgroupManager m = env.manager("c1", "/t/c1");
+        m.create();
+        BulwarkException e = assertThrows(BulwarkException.class, () -> m.update(new Resources(null, null, null,
+            null, new BlockIo(500, null, null, null, null, null, null), null, null, null, null)));
+        assertTrue(e.getMessage().contains("no block device uses the BFQ scheduler"), e.getMessage());
+    }
+
+    @Test
     void bfqWeightIsUsedWhenCfqsIsMissing() {
+        env = CgroupEnvironment.detect(fs, kernel, HostLayouts.PROC_SELF_CGROUP, true);
         fs.put("blkio/t/c1/blkio.bfq.weight", "100");
         CgroupManager m = env.manager("c1", "/t/c1");
         m.create();
