@@ -2,6 +2,7 @@ package io.bulwark.cli;
 
 import io.bulwark.core.api.DefaultSeccompFilter;
 import io.bulwark.core.api.Runtime;
+import io.bulwark.core.cgroup.LinuxCgroupHook;
 import io.bulwark.core.linux.LinuxBackend;
 import io.bulwark.core.spi.SeccompCompiler;
 import java.util.ServiceLoader;
@@ -12,7 +13,8 @@ public final class RuntimeFactory {
     }
 
     public static Runtime create(CliContext ctx) {
-        Runtime.Builder b = Runtime.builder().root(ctx.root()).tenant(ctx.tenant()).backend(new LinuxBackend());
+        Runtime.Builder b = Runtime.builder().root(ctx.root()).tenant(ctx.tenant())
+            .backend(new LinuxBackend(new LinuxCgroupHook()));
         // Seccomp is on by default; the compiler is looked up only when a command builds a runtime.
         ServiceLoader.load(SeccompCompiler.class).findFirst().ifPresent(compiler -> {
             b.seccompCompiler(compiler);

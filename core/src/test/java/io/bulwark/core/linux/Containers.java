@@ -42,12 +42,18 @@ public final class Containers implements AutoCloseable {
         "/proc/sysrq-trigger");
 
     final Syscall sys = LibcSyscall.get();
-    final LinuxBackend backend = new LinuxBackend();
+    final LinuxBackend backend;
     final Path dir;
     final Path bundle;
     final List<ContainerRecord> created = new ArrayList<>();
 
     public Containers() throws IOException {
+        this(new LinuxBackend());
+    }
+
+    /** With a given backend (e.g. one wired to a cgroup manager). */
+    public Containers(LinuxBackend backend) throws IOException {
+        this.backend = backend;
         dir = Files.createTempDirectory("bulwark-it-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
         bundle = dir.resolve("bundle");

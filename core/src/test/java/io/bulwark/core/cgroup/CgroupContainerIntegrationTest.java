@@ -1,0 +1,123 @@
+package io.bulwark.core.cgroup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bulwark.core.linux.Containers;
+import io.bulwark.core.linux.LinuxBackend;
+import io.bulwark.core.spec.Linux;
+import io.bulwark.core.spec.MemoryResources;
+import io.bulwark.core.spec.PidsResources;
+import io.bulwark.core.spec.Resources;
+import io.bulwark.core.spec.Spec;
+import io.bulwark.core.testing.Requirements;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Real containers from the linux backend with the cgroup hook: limits seen from inside, cleanup at delete. */
+class CgroupContainerIntegrationTest {
+    private static Containers containers;
+    private static final ContainerCgroups CGROUPS = new ContainerCgroups();
+    private static final Path CGROUPFS = Path.of("/sys/fs/cgroup");
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        Requirements.require(Requirements.isRoot(), "root");
+        Requirements.require(Containers.userNamespacesWork(), "user namespaces");
+        Requirements.require(Files.isDirectory(CGROUPFS.resolve("memory"))
+            && Files.isDirectory(CGROUPFS.resolve("pids")), "cgroup v1 memory and pids controllers");
+        containers = new Containers(new LinuxBackend(new LinuxCgroupHook(CGROUPS)));
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        if (containers != null) {
+            containers.close();
+        }
+    }
+
+    private static Spec limited(Resources resources, String... args) {
+        Spec s = Containers.spec(Containers.process(List.of(args)));
+        Linux l = s.linux();
+        return new Spec(s.ociVersion(), s.process(), s.root(), s.hostname(), s.domainname(), s.mounts(), s.hooks(),
+            s.annotations(), new Linux(l.namespaces(), l.uidMappings(), l.gidMappings(), l.timeOffsets(),
+                l.devices(), l.cgroupsPath(), resources, l.rootfsPropagation(), l.seccomp(), l.sysctl(),
+                l.maskedPaths(), l.readonlyPaths(), l.mountLabel(), l.personality()));
+    }
+
+    private static Resources resources(MemoryResources memory, PidsResources pids) {
+        return new Resources(null, memory, null, pids, null, null, null, null, null);
+    }
+
+    @Test
+    void theInitIsInItsCgroupBeforeTheWorkloadRuns() throws Exception {
+        try (Containers.Box box = containers.create(limited(resources(null, new PidsResources(20L)), "true"))) {
+            CgroupManager m = CGROUPS.require(box.record.id(), box.record.stateDir());
+            String memoryDir = m.location().dirs().get("memory");
+            String procCgroup = Files.readString(Path.of("/proc/" + box.pid() + "/cgroup"));
+            String memoryLine = procCgroup.lines().filter(l -> l.contains(":memory:")).findFirst().orElseThrow();
+            assertTrue(("memory" + memoryLine.substring(memoryLine.lastIndexOf(':') + 1)).equals(memoryDir),
+                memoryLine + " vs " + memoryDir);
+            assertTrue(m.pids().contains(box.pid()));
+            assertEquals("20", Files.readString(CGROUPFS.resolve(m.location().dirs().get("pids"))
+                .resolve("pids.max")).trim());
+            box.start();
+            assertEquals(0, box.await());
+        }
+    }
+
+    @Test
+    void aPidsLimitHoldsInsideTheContainer() throws Exception {
+        Containers.Result r = containers.run(limited(resources(null, new PidsResources(6L)), "sh", "-c",
+            "for i in 1 2 3 4 5 6 7 8 9 10; do sleep 2 & done; wait; echo finished"));
+        assertTrue(r.output().contains("can't fork"), r.output());
+    }
+
+    @Test
+    void aMemoryHogIsOomKilled() throws Exception {
+        long limit = 32L << 20;
+        Containers.Result r = containers.run(limited(resources(new MemoryResources(limit, null, limit, null, null,
+            null, null, null, null), null), "sh", "-c", "x=aaaaaaaaaaaaaaaa; while :; do x=$x$x; done"));
+        assertEquals(137, r.status(), r.output());
+    }
+
+    @Test
+    void deleteForceKillsEveryProcessAndRemovesTheCgroup() throws Exception {
+        Containers.Box box = containers.create(limited(null, "sh", "-c", "sleep 60 & sleep 60 & wait"));
+        CgroupManager m = CGROUPS.require(box.record.id(), box.record.stateDir());
+        box.start();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (m.pids().size() < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        List<Integer> pids = m.pids();
+        assertEquals(3, pids.size(), pids.toString());
+        box.close();
+        for (int pid : pids) {
+            assertFalse(Files.exists(Path.of("/proc/" + pid)) && !Files.readString(Path.of("/proc/" + pid + "/stat"))
+                .contains(") Z "), "process " + pid + " survived");
+        }
+        assertFalse(m.exists(), "cgroup left behind");
+    }
+
+    @Test
+    void aLaterDeleteCleansUpAfterACrash() throws Exception {
+        Containers.Box box = containers.create(limited(null, "sleep", "60"));
+        CgroupManager m = CGROUPS.require(box.record.id(), box.record.stateDir());
+        box.start();
+        // the runtime "crashed": its init is gone, but a stray process still sits in the cgroup
+        Process stray = new ProcessBuilder("sleep", "60").start();
+        m.addProcess((int) stray.pid());
+        ProcessHandle.of(box.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        box.close();
+        assertTrue(stray.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "the stray must be killed");
+        assertEquals(137, stray.exitValue());
+        assertFalse(m.exists());
+        assertFalse(Files.exists(box.record.stateDir().resolve(ContainerCgroups.FILE)));
+    }
+}
