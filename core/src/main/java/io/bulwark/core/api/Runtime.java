@@ -45,6 +45,8 @@ import java.util.Objects;
 public final class Runtime {
     /** Annotation that chooses the backend of a container (when the caller does not). */
     public static final String BACKEND_ANNOTATION = "io.bulwark.backend";
+    /** Annotation (set by tenant admission) with the workload's wall-clock limit in seconds. */
+    public static final String WALL_CLOCK_ANNOTATION = "io.bulwark.wall-clock-limit";
 
     private static final String ADMITTED_SPEC = "config.json";
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()
@@ -194,11 +196,52 @@ public final class Runtime {
         }
     }
 
-    /** Waits for a container created by this JVM to end; returns its exit status. */
+    /**
+     * Waits for a container created by this JVM to end; returns its exit status. When admission gave the container
+     * a wall-clock limit (annotation {@value #WALL_CLOCK_ANNOTATION}, seconds), every process of the container is
+     * killed once it has run that long.
+     */
     public int awaitExit(String id) {
         ContainerState state = store.require(id);
         Backend backend = backendNamed(state.backend());
-        return backend.awaitExit(new ContainerProcess(state.pid(), state.pidStartTime()));
+        Long limit = wallClockLimit(state);
+        java.util.concurrent.ScheduledExecutorService timer = null;
+        if (limit != null) {
+            timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "bulwark-wall-clock-" + id);
+                t.setDaemon(true);
+                return t;
+            });
+            timer.schedule(() -> {
+                LOG.log(System.Logger.Level.WARNING, "container " + id + " reached its wall-clock limit of " + limit
+                    + " s: killing it");
+                try {
+                    kill(id, 9, true);
+                } catch (BulwarkException ignored) {
+                    // it ended meanwhile
+                }
+            }, limit, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        try {
+            return backend.awaitExit(new ContainerProcess(state.pid(), state.pidStartTime()));
+        } finally {
+            if (timer != null) {
+                timer.shutdownNow();
+            }
+        }
+    }
+
+    private static Long wallClockLimit(ContainerState state) {
+        String value = state.annotations() == null ? null : state.annotations().get(WALL_CLOCK_ANNOTATION);
+        if (value == null) {
+            return null;
+        }
+        try {
+            long seconds = Long.parseLong(value.trim());
+            return seconds > 0 ? seconds : null;
+        } catch (NumberFormatException e) {
+            throw new BulwarkException("annotation " + WALL_CLOCK_ANNOTATION + ": not a number of seconds: " + value);
+        }
     }
 
     public OciState state(String id) {

@@ -142,4 +142,17 @@ class RuntimeLifecycleTest {
         assertThrows(BulwarkException.class, () -> Signals.parse("NOPE"));
         assertThrows(BulwarkException.class, () -> Signals.parse("0"));
     }
+
+    @Test
+    void theWallClockLimitKillsALongRunningWorkload() throws IOException {
+        Files.writeString(bundle.resolve("config.json"), """
+            {"ociVersion": "1.2.0", "root": {"path": "rootfs"},
+             "process": {"args": ["sleep", "60"], "cwd": "/"},
+             "annotations": {"io.bulwark.wall-clock-limit": "1"}}
+            """);
+        long t0 = System.nanoTime();
+        assertEquals(137, runtime.run(CreateOptions.of("wc", bundle)));
+        long seconds = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
+        assertTrue(seconds < 30, "the limit must stop the workload long before it ends by itself: " + seconds + " s");
+    }
 }
