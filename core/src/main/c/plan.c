@@ -252,6 +252,19 @@ static int record(struct rd *r, int tag, struct plan *p, uint32_t *idx)
         return 0;
     }
     case TAG_CREATE_HOOKS: return flag(r, &p->create_hooks);
+    case TAG_PERSONALITY:
+        p->has_personality = 1;
+        return u32(r, &p->personality);
+    case TAG_TIME_OFFSETS: {
+        uint64_t m, b;
+        p->has_time_offsets = 1;
+        if (u64(r, &m) || u32(r, &p->monotonic_nanos) || u64(r, &b) || u32(r, &p->boottime_nanos)) return -1;
+        p->monotonic_secs = (int64_t)m;
+        p->boottime_secs = (int64_t)b;
+        if (p->monotonic_nanos >= 1000000000u || p->boottime_nanos >= 1000000000u)
+            return fail(r, "time offset nanoseconds out of range");
+        return 0;
+    }
     }
     return fail(r, "unknown record tag %d", tag);
 }
@@ -375,7 +388,7 @@ int plan_decode(const unsigned char *buf, size_t len, struct plan *p, char *err,
         goto bad;
     }
     if (p->kind != PLAN_INIT && (p->has_rootfs || p->nmounts || p->ndevices || p->nmasked || p->nreadonly ||
-                                 p->ns_new || p->create_hooks || p->fifo_fd != -1)) {
+                                 p->ns_new || p->create_hooks || p->fifo_fd != -1 || p->has_time_offsets)) {
         snprintf(err, errlen, "container setup records in a plan that only joins a container");
         goto bad;
     }
@@ -502,4 +515,8 @@ void plan_dump(const struct plan *p, FILE *f)
     fprintf(f, "fds sync=%d console=%d fifo=%d preserve=%u\n", p->sync_fd, p->console_fd, p->fifo_fd,
             p->preserve_fds);
     if (p->create_hooks) fputs("create_hooks\n", f);
+    if (p->has_personality) fprintf(f, "personality 0x%x\n", p->personality);
+    if (p->has_time_offsets)
+        fprintf(f, "time_offsets monotonic=%lld.%u boottime=%lld.%u\n", (long long)p->monotonic_secs,
+                p->monotonic_nanos, (long long)p->boottime_secs, p->boottime_nanos);
 }

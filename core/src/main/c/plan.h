@@ -20,7 +20,7 @@ enum plan_tag {
     TAG_NS_NEW = 1, TAG_NS_JOIN, TAG_ROOTFS, TAG_HOSTNAME, TAG_DOMAINNAME, TAG_MOUNT, TAG_DEVICE, TAG_SYMLINK,
     TAG_MASKED, TAG_READONLY, TAG_SYSCTL, TAG_EXECUTABLE, TAG_ARGS, TAG_ENV, TAG_CWD, TAG_USER, TAG_CAPS,
     TAG_RLIMIT, TAG_NO_NEW_PRIVS, TAG_OOM_SCORE_ADJ, TAG_TERMINAL, TAG_APPARMOR, TAG_SECCOMP, TAG_FDS,
-    TAG_CREATE_HOOKS, TAG_LAST = TAG_CREATE_HOOKS
+    TAG_CREATE_HOOKS, TAG_PERSONALITY, TAG_TIME_OFFSETS, TAG_LAST = TAG_TIME_OFFSETS
 };
 
 struct plan_ns_join { uint32_t type; const char *path; };
@@ -57,6 +57,8 @@ struct plan {
     int has_seccomp; uint32_t seccomp_flags; uint32_t seccomp_len; void *seccomp_filter; /* 8-byte aligned copy */
     int32_t sync_fd, console_fd, fifo_fd; uint32_t preserve_fds;
     uint8_t create_hooks;
+    int has_personality; uint32_t personality;
+    int has_time_offsets; int64_t monotonic_secs, boottime_secs; uint32_t monotonic_nanos, boottime_nanos;
 };
 
 /* Decodes buf[0..len). On failure returns -1 and puts a one-line reason in err. buf must outlive the plan. */

@@ -155,17 +155,25 @@ static void make_device(const struct plan_device *d)
     char name[256], target[64];
     int dir = parent_in_root(d->path, name, sizeof(name));
     mode_t type = d->type == 'b' ? S_IFBLK : d->type == 'p' ? S_IFIFO : S_IFCHR;
-    if (mknodat(dir, name, type | d->mode, makedev(d->major, d->minor)) == 0) {
+    dev_t dev = makedev(d->major, d->minor);
+    struct stat st;
+    if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+        /* Something is there already: fine if it is this very device, an error otherwise. */
+        if ((st.st_mode & S_IFMT) != type || (type != S_IFIFO && st.st_rdev != dev))
+            die_err(EEXIST, "device %s: a file that is not this device is already there", d->path);
+        close(dir);
+        return;
+    }
+    if (mknodat(dir, name, type | d->mode, dev) == 0) {
         if (fchownat(dir, name, d->uid, d->gid, AT_SYMLINK_NOFOLLOW)) die("chown device %s", d->path);
         close(dir);
         return;
     }
-    if (errno == EEXIST) {
-        close(dir);
-        return;
-    }
     if (errno != EPERM) die("mknod %s", d->path);
-    /* In a user namespace mknod is refused: bind the host's node instead. */
+    /* In a user namespace mknod is refused: bind the host's node over a new empty file instead. */
+    int f = openat(dir, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (f < 0) die("create %s for the host's device", d->path);
+    close(f);
     close(dir);
     int fd = make_in_root(d->path, 1);
     if (mount(d->path, fdpath(fd, target, sizeof(target)), NULL, MS_BIND, NULL))

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -172,6 +173,16 @@ static int in_user_namespace(const struct plan *p)
     for (uint32_t i = 0; i < p->njoins; i++)
         if (p->joins[i].type == CLONE_NEWUSER) return 1;
     return 0;
+}
+
+static void set_time_offsets(const struct plan *p)
+{
+    char v[128];
+    int n = snprintf(v, sizeof(v), "monotonic %lld %u\nboottime %lld %u\n", (long long)p->monotonic_secs,
+                     p->monotonic_nanos, (long long)p->boottime_secs, p->boottime_nanos);
+    int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || write(fd, v, (size_t)n) != n) die("write time namespace offsets");
+    close(fd);
 }
 
 /* ---- process attributes ---- */
@@ -400,6 +411,7 @@ static void run_init(const struct plan *p)
     become_user(p);
     set_apparmor(p);
     const char *exe = resolve_executable(p);
+    if (p->has_personality && personality(p->personality) < 0) die("personality 0x%x", p->personality);
     /* As late as possible, but while the sync socket still reaches Java (a notify listener goes over it). */
     if (p->has_seccomp && p->no_new_privs) install_seccomp(p);
     sync_send(SYNC_READY, 0, 0, NULL);
@@ -472,7 +484,15 @@ int main(int argc, char **argv)
     if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)) die("prctl dumpable");
     umask(0);
     join_namespaces(&p);
-    long pid = syscall(SYS_clone, (unsigned long)(CLONE_PARENT | p.ns_new | SIGCHLD), NULL, NULL, NULL, NULL);
+    unsigned long flags = p.ns_new;
+    if (flags & CLONE_NEWTIME) {
+        /* clone(2) reads this bit as part of the exit signal: unshare it instead, so that the child is born in
+         * the new time namespace, whose offsets can only be written before any process is in it. */
+        if (unshare(CLONE_NEWTIME)) die("unshare the time namespace");
+        if (p.has_time_offsets) set_time_offsets(&p);
+        flags &= ~(unsigned long)CLONE_NEWTIME;
+    }
+    long pid = syscall(SYS_clone, CLONE_PARENT | flags | SIGCHLD, NULL, NULL, NULL, NULL);
     if (pid < 0) die("clone (namespaces 0x%llx)", (unsigned long long)p.ns_new);
     if (pid > 0) {
         sync_send(SYNC_PID, 0, (uint32_t)pid, NULL);

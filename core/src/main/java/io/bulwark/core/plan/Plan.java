@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param process       the process to run
  * @param fds           descriptor numbers the shim finds its plumbing at
  * @param createHooks   whether the init stops before pivot_root so that Java can run the create hooks
+ * @param personality   the execution domain for personality(2) (PER_LINUX32...), or null to keep it
+ * @param timeOffsets   clock offsets of a new time namespace, or null
  */
 public record Plan(
     Kind kind,
@@ -39,7 +41,9 @@ public record Plan(
     List<SysctlPlan> sysctls,
     ProcessPlan process,
     FdPlan fds,
-    boolean createHooks) {
+    boolean createHooks,
+    Integer personality,
+    TimeOffsetsPlan timeOffsets) {
 
     /** What the shim does with the plan. Codes are part of the binary format. */
     public enum Kind {
@@ -85,18 +89,18 @@ public record Plan(
     /** Same plan with other descriptor numbers (the backend decides them right before spawning). */
     public Plan withFds(FdPlan newFds) {
         return new Plan(kind, newNamespaces, joins, rootfs, hostname, domainname, mounts, devices, symlinks,
-            maskedPaths, readonlyPaths, sysctls, process, newFds, createHooks);
+            maskedPaths, readonlyPaths, sysctls, process, newFds, createHooks, personality, timeOffsets);
     }
 
     /** Same plan, with or without the stop for create hooks. */
     public Plan withCreateHooks(boolean stop) {
         return new Plan(kind, newNamespaces, joins, rootfs, hostname, domainname, mounts, devices, symlinks,
-            maskedPaths, readonlyPaths, sysctls, process, fds, stop);
+            maskedPaths, readonlyPaths, sysctls, process, fds, stop, personality, timeOffsets);
     }
 
     /** A plan that only runs a process after joining namespaces (exec and hook kinds). */
     public static Plan joining(Kind kind, List<NamespaceJoin> joins, ProcessPlan process, FdPlan fds) {
         return new Plan(kind, 0, joins, null, null, null, List.of(), List.of(), List.of(), List.of(), List.of(),
-            List.of(), process, fds, false);
+            List.of(), process, fds, false, null, null);
     }
 }

@@ -118,6 +118,14 @@ public final class PlanDump {
         if (plan.createHooks()) {
             s.append("create_hooks\n");
         }
+        if (plan.personality() != null) {
+            s.append("personality ").append(hex(u32(plan.personality()))).append('\n');
+        }
+        TimeOffsetsPlan t = plan.timeOffsets();
+        if (t != null) {
+            s.append("time_offsets monotonic=").append(t.monotonicSecs()).append('.').append(u32(t.monotonicNanos()))
+                .append(" boottime=").append(t.boottimeSecs()).append('.').append(u32(t.boottimeNanos())).append('\n');
+        }
         return s.toString();
     }
 

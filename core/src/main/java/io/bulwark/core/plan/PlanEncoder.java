@@ -102,6 +102,14 @@ public final class PlanEncoder {
         if (plan.createHooks()) {
             b.record(TAG_CREATE_HOOKS, new Value().u8(1));
         }
+        if (plan.personality() != null) {
+            b.record(TAG_PERSONALITY, new Value().u32(plan.personality()));
+        }
+        TimeOffsetsPlan t = plan.timeOffsets();
+        if (t != null) {
+            b.record(TAG_TIME_OFFSETS, new Value().u64(t.monotonicSecs()).u32(t.monotonicNanos())
+                .u64(t.boottimeSecs()).u32(t.boottimeNanos()));
+        }
 
         byte[] body = b.out.toByteArray();
         if (body.length + HEADER_SIZE > MAX_PLAN) {

@@ -44,6 +44,8 @@ public final class PlanFormat {
     public static final int TAG_SECCOMP = 23;
     public static final int TAG_FDS = 24;
     public static final int TAG_CREATE_HOOKS = 25;
+    public static final int TAG_PERSONALITY = 26;
+    public static final int TAG_TIME_OFFSETS = 27;
 
     /** umask value meaning "keep the inherited umask". */
     public static final int UMASK_UNSET = -1;

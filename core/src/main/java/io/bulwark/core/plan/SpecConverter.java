@@ -125,7 +125,8 @@ public final class SpecConverter {
         ProcessPlan process = process(spec.process(), seccomp, "process");
         return new Plan(Plan.Kind.INIT, newNs, joins, root, emptyToNull(spec.hostname()),
             emptyToNull(spec.domainname()), mounts, devices, links, paths(linux.maskedPaths()),
-            paths(linux.readonlyPaths()), sysctls, process, FdPlan.UNASSIGNED, false);
+            paths(linux.readonlyPaths()), sysctls, process, FdPlan.UNASSIGNED, false, personality(linux),
+            timeOffsets(linux, newNs));
     }
 
     /**
@@ -177,6 +178,47 @@ public final class SpecConverter {
         return new ProcessPlan(null, p.args(), env, cwd, user, caps, rlimits,
             Boolean.TRUE.equals(p.noNewPrivileges()), p.oomScoreAdj(), Boolean.TRUE.equals(p.terminal()),
             emptyToNull(p.apparmorProfile()), seccomp);
+    }
+
+    /** PER_LINUX (0) or PER_LINUX32 (8) for linux.personality, null without one. */
+    static Integer personality(Linux linux) {
+        if (linux.personality() == null) {
+            return null;
+        }
+        String domain = linux.personality().domain();
+        if (linux.personality().flags() != null && !linux.personality().flags().isEmpty()) {
+            throw new BulwarkException("config.json: linux.personality.flags: no personality flags are supported");
+        }
+        return switch (domain == null ? "" : domain) {
+            case "LINUX" -> 0;
+            case "LINUX32" -> 8;
+            default -> throw new BulwarkException("config.json: linux.personality.domain: unknown domain \"" + domain + "\"");
+        };
+    }
+
+    /** linux.timeOffsets, which need a new time namespace. */
+    static TimeOffsetsPlan timeOffsets(Linux linux, long newNs) {
+        Map<String, io.bulwark.core.spec.TimeOffset> offsets = linux.timeOffsets();
+        if (offsets == null || offsets.isEmpty()) {
+            return null;
+        }
+        if ((newNs & CLONE_NEWTIME) == 0) {
+            throw new BulwarkException("config.json: linux.timeOffsets: offsets need a new time namespace");
+        }
+        long[] v = new long[4];
+        for (var e : offsets.entrySet()) {
+            int at = switch (e.getKey()) {
+                case "monotonic" -> 0;
+                case "boottime" -> 2;
+                default -> throw new BulwarkException("config.json: linux.timeOffsets." + e.getKey() + ": unknown clock");
+            };
+            v[at] = e.getValue().secs() == null ? 0 : e.getValue().secs();
+            v[at + 1] = e.getValue().nanosecs() == null ? 0 : e.getValue().nanosecs();
+            if (v[at + 1] < 0 || v[at + 1] >= 1_000_000_000L) {
+                throw new BulwarkException("config.json: linux.timeOffsets." + e.getKey() + ".nanosecs: out of range");
+            }
+        }
+        return new TimeOffsetsPlan(v[0], v[1], v[2], v[3]);
     }
 
     /** A capability-name list as a bit mask. */

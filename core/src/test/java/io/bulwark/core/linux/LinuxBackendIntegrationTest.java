@@ -499,4 +499,39 @@ class LinuxBackendIntegrationTest {
             sys.close(listener);
         }
     }
+
+    static Spec withLinux(Spec base, java.util.function.UnaryOperator<io.bulwark.core.spec.Linux> change) {
+        return new Spec(base.ociVersion(), base.process(), base.root(), base.hostname(), null, base.mounts(), null,
+            base.annotations(), change.apply(base.linux()));
+    }
+
+    @Test
+    void personalityAndTimeOffsetsApply() throws Exception {
+        Spec spec = withLinux(Containers.spec(Containers.process(List.of("sh", "-c", "uname -m; cat /proc/self/timens_offsets"))),
+            l -> {
+                List<io.bulwark.core.spec.Namespace> ns = new java.util.ArrayList<>(l.namespaces());
+                ns.add(new io.bulwark.core.spec.Namespace("time", null));
+                return new io.bulwark.core.spec.Linux(ns, l.uidMappings(), l.gidMappings(),
+                    java.util.Map.of("boottime", new io.bulwark.core.spec.TimeOffset(3600L, 5L)), null, null, null, null,
+                    null, null, l.maskedPaths(), l.readonlyPaths(), null,
+                    new io.bulwark.core.spec.Personality("LINUX32", null));
+            });
+        Containers.Result r = containers.run(spec);
+        assertEquals(0, r.status(), r.output());
+        List<String> lines = r.output().lines().map(x -> x.strip().replaceAll("\\s+", " ")).toList();
+        assertEquals("i686", lines.get(0));
+        assertTrue(lines.contains("monotonic 0 0") && lines.contains("boottime 3600 5"), lines.toString());
+    }
+
+    @Test
+    void aDeviceOverAnExistingOtherFileIsAnError() throws Exception {
+        Spec spec = withLinux(Containers.spec(Containers.process(List.of("true"))), l ->
+            new io.bulwark.core.spec.Linux(l.namespaces(), l.uidMappings(), l.gidMappings(), null,
+                List.of(new io.bulwark.core.spec.Device("c", "/etc/passwd", 1L, 3L, 0666, 0L, 0L)), null, null, null,
+                null, null, l.maskedPaths(), l.readonlyPaths(), null, null));
+        BulwarkException e = assertThrows(BulwarkException.class, () -> containers.create(spec));
+        assertTrue(e.getMessage().endsWith("device /etc/passwd: a file that is not this device is already there"),
+            e.getMessage());
+        assertEquals(List.of(), children());
+    }
 }

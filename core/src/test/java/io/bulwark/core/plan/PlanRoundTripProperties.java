@@ -71,14 +71,15 @@ class PlanRoundTripProperties {
             path.list().ofMaxSize(3)).as((ns, j, root, host, ms, ds, ls, masked) ->
                 new Plan(Plan.Kind.INIT, ns, j, root, host, null, ms, ds, ls, masked, List.of(), List.of(),
                     new ProcessPlan(null, List.of("x"), List.of(), null, null, null, List.of(), false, null, false,
-                        null, null), FdPlan.UNASSIGNED, false));
+                        null, null), FdPlan.UNASSIGNED, false, null, null));
         Arbitrary<Plan> full = Combinators.combine(init, process2, fds, path.list().ofMaxSize(2),
             Combinators.combine(Arbitraries.strings().withChars("abcz_.").ofMinLength(1).ofMaxLength(12)
                 .filter(k -> !k.startsWith(".") && !k.contains("..")), text).as(SysctlPlan::new).list().ofMaxSize(2),
             Arbitraries.of(true, false), Arbitraries.integers().between(0, 1)).as((p, proc, f, ro, sys, hooks, fifo) ->
                 new Plan(Plan.Kind.INIT, p.newNamespaces(), p.joins(), p.rootfs(), p.hostname(), p.domainname(),
                     p.mounts(), p.devices(), p.symlinks(), p.maskedPaths(), ro, sys, proc,
-                    new FdPlan(f.sync(), f.console(), fifo == 1 ? 3 + f.preserveFds() : -1, f.preserveFds()), hooks));
+                    new FdPlan(f.sync(), f.console(), fifo == 1 ? 3 + f.preserveFds() : -1, f.preserveFds()), hooks,
+                    fifo == 1 ? 8 : null, hooks ? new TimeOffsetsPlan(fifo - 7, 12, 99, 0) : null));
         Arbitrary<Plan> exec = Combinators.combine(joins, process2, fds, Arbitraries.of(Plan.Kind.EXEC, Plan.Kind.HOOK))
             .as((j, p, f, kind) -> Plan.joining(kind, j,
                 kind == Plan.Kind.HOOK && p.executable() == null

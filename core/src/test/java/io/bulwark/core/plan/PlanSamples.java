@@ -25,7 +25,8 @@ public final class PlanSamples {
             SpecConverter.DEFAULT_DEVICES,
             List.of(new SymlinkPlan("/proc/self/fd", "/dev/fd")),
             List.of("/proc/kcore", "/sys/firmware"), List.of("/proc/sys"),
-            List.of(new SysctlPlan("net.ipv4.ip_forward", "1")), proc, new FdPlan(5, 6, 7, 2), true);
+            List.of(new SysctlPlan("net.ipv4.ip_forward", "1")), proc, new FdPlan(5, 6, 7, 2), true, 8,
+            new TimeOffsetsPlan(-5, 100, 3600, 999_999_999));
     }
 
     public static Plan minimalExec() {
