@@ -1,6 +1,7 @@
 package io.bulwark.core.cgroup;
 
 import io.bulwark.core.BulwarkException;
+import io.bulwark.core.spec.Resources;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,6 +36,40 @@ abstract class AbstractCgroupManager implements CgroupManager {
     /** The directories of the cgroup (one per v1 hierarchy, one on v2), without repeats. */
     List<String> uniqueDirs() {
         return new ArrayList<>(new LinkedHashSet<>(location.dirs().values()));
+    }
+
+    @Override
+    public void apply(Resources resources, List<DeviceAccess> devices) {
+        if (resources != null) {
+            setLimits(resources);
+        }
+        setDevices(devices);
+    }
+
+    @Override
+    public void update(Resources resources) {
+        if (resources == null) {
+            return;
+        }
+        setLimits(resources);
+        if (resources.devices() != null) {
+            setDevices(DeviceRules.effective(resources.devices(), null));
+        }
+    }
+
+    /** Sets every limit present in {@code r} (devices aside). */
+    abstract void setLimits(Resources r);
+
+    /** Replaces the cgroup's device rules. */
+    abstract void setDevices(List<DeviceAccess> rules);
+
+    /** Writes a limit's value to an interface file known to exist, naming the limit if the kernel refuses it. */
+    void writeLimit(String path, String value, String limit) {
+        try {
+            fs.write(path, value);
+        } catch (BulwarkException e) {
+            throw new BulwarkException("cannot set " + limit + " to " + value + ": " + e.getMessage(), e.errno(), 1, e);
+        }
     }
 
     /** The directory whose cgroup.procs lists the container's processes. */

@@ -142,32 +142,21 @@ public final class DirectoryCgroupFs implements CgroupFs {
 
     @Override
     public List<String> subdirectories(String path) {
-        Path p = resolve(path);
-        List<String> out = new ArrayList<>();
-        if (!Files.isDirectory(p)) {
-            return out;
-        }
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(p, Files::isDirectory)) {
-            for (Path d : s) {
-                out.add(d.getFileName().toString());
-            }
-        } catch (NoSuchFileException e) {
-            return out;
-        } catch (IOException e) {
-            throw failure("cannot list " + p, e);
-        }
-        out.sort(null);
-        return out;
+        return entries(path, Files::isDirectory);
     }
 
     @Override
     public List<String> list(String path) {
+        return entries(path, p -> true);
+    }
+
+    private List<String> entries(String path, DirectoryStream.Filter<Path> filter) {
         Path p = resolve(path);
         List<String> out = new ArrayList<>();
         if (!Files.isDirectory(p)) {
             return out;
         }
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(p)) {
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(p, filter)) {
             for (Path d : s) {
                 out.add(d.getFileName().toString());
             }

@@ -98,33 +98,11 @@ final class V1CgroupManager extends AbstractCgroupManager {
                 + " controller, which this host's kernel does not provide (" + fs.root().resolve(path)
                 + " is missing); refusing to run the container without this limit", EOPNOTSUPP);
         }
-        try {
-            fs.write(path, value);
-        } catch (BulwarkException e) {
-            throw new BulwarkException("cannot set " + limit + " to " + value + ": " + e.getMessage(), e.errno(), 1, e);
-        }
+        writeLimit(path, value, limit);
     }
 
     @Override
-    public void apply(Resources resources, List<DeviceAccess> devices) {
-        if (resources != null) {
-            setLimits(resources);
-        }
-        setDevices(devices);
-    }
-
-    @Override
-    public void update(Resources resources) {
-        if (resources == null) {
-            return;
-        }
-        setLimits(resources);
-        if (resources.devices() != null) {
-            setDevices(DeviceRules.effective(resources.devices(), null));
-        }
-    }
-
-    private void setLimits(Resources r) {
+    void setLimits(Resources r) {
         if (r.unified() != null && !r.unified().isEmpty()) {
             throw new BulwarkException("linux.resources.unified " + r.unified().keySet()
                 + " needs cgroup v2, but this host runs cgroup v1", EOPNOTSUPP);
@@ -365,7 +343,8 @@ final class V1CgroupManager extends AbstractCgroupManager {
             + " hca_object=" + (l.hcaObjects() == null ? "max" : l.hcaObjects());
     }
 
-    private void setDevices(List<DeviceAccess> rules) {
+    @Override
+    void setDevices(List<DeviceAccess> rules) {
         String limit = "linux.resources.devices";
         dir("devices", limit);
         for (DeviceAccess rule : rules) {

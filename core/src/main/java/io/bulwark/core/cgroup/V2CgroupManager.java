@@ -87,11 +87,7 @@ final class V2CgroupManager extends AbstractCgroupManager {
             throw new BulwarkException(limit + " needs " + file + ", which this host's kernel does not provide;"
                 + " refusing to run the container without this limit", EOPNOTSUPP);
         }
-        try {
-            fs.write(path, value);
-        } catch (BulwarkException e) {
-            throw new BulwarkException("cannot set " + limit + " to " + value + ": " + e.getMessage(), e.errno(), 1, e);
-        }
+        writeLimit(path, value, limit);
     }
 
     private static BulwarkException noV2(String limit, String what) {
@@ -100,25 +96,7 @@ final class V2CgroupManager extends AbstractCgroupManager {
     }
 
     @Override
-    public void apply(Resources resources, List<DeviceAccess> devices) {
-        if (resources != null) {
-            setLimits(resources);
-        }
-        setDevices(devices);
-    }
-
-    @Override
-    public void update(Resources resources) {
-        if (resources == null) {
-            return;
-        }
-        setLimits(resources);
-        if (resources.devices() != null) {
-            setDevices(DeviceRules.effective(resources.devices(), null));
-        }
-    }
-
-    private void setLimits(Resources r) {
+    void setLimits(Resources r) {
         if (r.cpu() != null) {
             setCpu(r.cpu());
         }
@@ -295,7 +273,8 @@ final class V2CgroupManager extends AbstractCgroupManager {
 
     // ---- devices: an eBPF program replaces devices.allow/deny ----
 
-    private void setDevices(List<DeviceAccess> rules) {
+    @Override
+    void setDevices(List<DeviceAccess> rules) {
         byte[] program = DeviceFilter.compile(rules);
         CgroupKernel k = env.kernel();
         int cgroup = k.open(fs.root().resolve(dir).toString(), CgroupKernel.O_RDONLY | CgroupKernel.O_DIRECTORY);

@@ -14,9 +14,6 @@ import io.bulwark.core.testing.Requirements;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,8 +21,7 @@ import org.junit.jupiter.api.Test;
 /** Real cgroup v1 limits on host processes (root; the project's machines are v1 hybrids). */
 class CgroupV1IntegrationTest {
     private CgroupEnvironment env;
-    private final List<CgroupManager> made = new ArrayList<>();
-    private final List<GatedProcess> processes = new ArrayList<>();
+    private LiveCgroups live;
 
     @BeforeEach
     void requireV1() {
@@ -35,35 +31,24 @@ class CgroupV1IntegrationTest {
             "cgroup v1 memory, pids and cpu controllers");
         env = CgroupEnvironment.host();
         Requirements.require(env.version() == CgroupVersion.V1, "a cgroup v1 host");
+        live = new LiveCgroups(env);
     }
 
     @AfterEach
     void cleanUp() {
-        processes.forEach(GatedProcess::close);
-        for (CgroupManager m : made) {
-            try {
-                m.killAll(9);
-            } finally {
-                m.destroy();
-            }
-            assertFalse(m.exists(), "cgroup left behind: " + m.location());
+        if (live != null) {
+            live.close();
         }
     }
 
     private CgroupManager cgroup(Resources resources) {
-        CgroupManager m = env.manager("it-" + UUID.randomUUID().toString().substring(0, 8), null);
-        made.add(m);
-        m.create();
+        CgroupManager m = live.create();
         m.apply(resources, DeviceRules.effective(null, null));
         return m;
     }
 
     private GatedProcess startIn(CgroupManager m, String script) throws Exception {
-        GatedProcess p = GatedProcess.start(script);
-        processes.add(p);
-        m.addProcess(p.pid());
-        p.release();
-        return p;
+        return live.startIn(m, script);
     }
 
     private static Resources only(CpuResources cpu, MemoryResources memory, PidsResources pids) {

@@ -1,7 +1,6 @@
 package io.bulwark.core.cgroup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bulwark.core.spec.DeviceRule;
@@ -12,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,8 +25,7 @@ class CgroupV2IntegrationTest {
     private static final Path ROOT = Path.of("/sys/fs/cgroup");
 
     private CgroupEnvironment env;
-    private final List<CgroupManager> made = new ArrayList<>();
-    private final List<GatedProcess> processes = new ArrayList<>();
+    private LiveCgroups live;
 
     @BeforeEach
     void requireUnified() throws Exception {
@@ -37,34 +34,22 @@ class CgroupV2IntegrationTest {
         Requirements.require(Files.exists(mount.resolve("cgroup.controllers")), "a cgroup v2 mount");
         env = CgroupEnvironment.unified(new DirectoryCgroupFs(mount), new NativeCgroupKernel(),
             Files.readString(Path.of("/proc/self/cgroup")));
+        live = new LiveCgroups(env);
     }
 
     @AfterEach
     void cleanUp() {
-        processes.forEach(GatedProcess::close);
-        for (CgroupManager m : made) {
-            try {
-                m.killAll(9);
-            } finally {
-                m.destroy();
-            }
-            assertFalse(m.exists());
+        if (live != null) {
+            live.close();
         }
     }
 
     private CgroupManager cgroup() {
-        CgroupManager m = env.manager("it-" + UUID.randomUUID().toString().substring(0, 8), null);
-        made.add(m);
-        m.create();
-        return m;
+        return live.create();
     }
 
     private GatedProcess startIn(CgroupManager m, String script) throws Exception {
-        GatedProcess p = GatedProcess.start(script);
-        processes.add(p);
-        m.addProcess(p.pid());
-        p.release();
-        return p;
+        return live.startIn(m, script);
     }
 
     @Test
@@ -138,7 +123,7 @@ class CgroupV2IntegrationTest {
         assertEquals(FreezerState.THAWED, m.freezerState());
         m.killAll(9);
         assertTrue(m.pids().isEmpty());
-        for (GatedProcess p : processes) {
+        for (GatedProcess p : live.processes()) {
             assertEquals(137, p.waitFor(10));
         }
     }
