@@ -534,4 +534,18 @@ class LinuxBackendIntegrationTest {
             e.getMessage());
         assertEquals(List.of(), children());
     }
+
+    @Test
+    void aCgroupMountGivesTheContainerItsOwnCgroupView() throws Exception {
+        Spec base = Containers.spec(Containers.process(List.of("sh", "-c",
+            "grep ' /sys/fs/cgroup ' /proc/mounts | cut -d' ' -f3,4 | cut -d, -f1; cat /proc/self/cgroup | grep '^0::'")));
+        List<io.bulwark.core.spec.Mount> mounts = new java.util.ArrayList<>(base.mounts());
+        mounts.add(new io.bulwark.core.spec.Mount("/sys/fs/cgroup", "cgroup", List.of("nosuid", "noexec", "nodev", "relatime", "ro"),
+            "cgroup", null, null));
+        Spec spec = new Spec(base.ociVersion(), base.process(), base.root(), base.hostname(), null, mounts, null,
+            base.annotations(), base.linux());
+        Containers.Result r = containers.run(spec);
+        assertEquals(0, r.status(), r.output());
+        assertEquals(List.of("cgroup2 ro", "0::/"), r.output().lines().toList());
+    }
 }
