@@ -279,8 +279,8 @@ public final class TestKernel {
     public static byte[] portLoop(long count) {
         X86Asm a = start();
         a.label("main").mov(RCX, count).mov(RDX, 0x80);
-        a.label("loop").outDxAl().dec(RCX).aluImm(CMP, RCX, 0).jcc(JNE, "loop");
-        a.mov(RAX, 0).jmp("exit");
+        a.label("loop").aluImm(CMP, RCX, 0).jcc(JE, "done").outDxAl().dec(RCX).jmp("loop");
+        a.label("done").mov(RAX, 0).jmp("exit");
         finish(a);
         return bzImage(a.assemble());
     }
