@@ -6,6 +6,7 @@ import io.bulwark.core.spi.SeccompProgram;
 import io.bulwark.seccomp.bpf.BpfInterpreter;
 import io.bulwark.seccomp.bpf.SeccompData;
 import io.bulwark.seccomp.bpf.Verdict;
+import io.bulwark.seccomp.compile.LinuxKernelSeccomp;
 import io.bulwark.seccomp.compile.ProfileCompiler;
 import io.bulwark.seccomp.compile.ResolvedProfile;
 import io.bulwark.seccomp.libseccomp.Libseccomp;
@@ -41,6 +42,12 @@ public final class SeccompTools {
 
     public static SeccompTools system() {
         return new SeccompTools(ProfileCompiler.system());
+    }
+
+    /** With {@code binaryTree} false, rules are laid out linearly (to compare the two layouts). */
+    public static SeccompTools system(boolean binaryTree) {
+        Libseccomp l = Libseccomp.get();
+        return new SeccompTools(new ProfileCompiler(l, new LinuxKernelSeccomp(l), binaryTree));
     }
 
     /** Loads {@code profile} ({@link #DEFAULT} or a file) and compiles it. */

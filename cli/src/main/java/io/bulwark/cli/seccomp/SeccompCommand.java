@@ -35,8 +35,8 @@ public final class SeccompCommand implements Command {
     @Override
     public String usage() {
         return """
-            Usage: bulwark seccomp compile [-o FILE] [--cap CAP]... [--dump] PROFILE
-                   bulwark seccomp check [--arch ARCH] [--cap CAP]... PROFILE SYSCALL [ARG...]
+            Usage: bulwark seccomp compile [-o FILE] [--cap CAP]... [--dump] [--linear] PROFILE
+                   bulwark seccomp check [--arch ARCH] [--cap CAP]... [--verbose] [--linear] PROFILE SYSCALL [ARG...]
                    bulwark seccomp default [--cap CAP]...
 
             PROFILE is a seccomp profile (the linux.seccomp object, or a config.json) or "default" for the built-in
@@ -44,7 +44,8 @@ public final class SeccompCommand implements Command {
             "bulwark spec"). compile prints the filter's size and writes the BPF program (struct sock_filter[]) to
             FILE (default: PROFILE with the extension .bpf). check evaluates SYSCALL (a name or number) with its
             arguments (decimal or 0x hex) on the compiled filter and prints the action. default prints the
-            built-in profile as JSON.
+            built-in profile as JSON. --linear lays rules out in order instead of libseccomp's binary tree of
+            syscall numbers; check --verbose also prints how many BPF instructions the call ran through.
             """;
     }
 
@@ -80,10 +81,10 @@ public final class SeccompCommand implements Command {
     }
 
     private int compile(CliContext ctx, List<String> args) throws IOException {
-        Flags f = new Flags("seccomp compile").value("output", "o").value("cap").bool("dump").parse(args);
+        Flags f = new Flags("seccomp compile").value("output", "o").value("cap").bool("dump").bool("linear").parse(args);
         f.requireArgs(1, "PROFILE");
         String profile = f.positional().get(0);
-        SeccompTools.Compiled c = SeccompTools.system().compile(profile, caps(f));
+        SeccompTools.Compiled c = SeccompTools.system(!f.has("linear")).compile(profile, caps(f));
         Path out = Path.of(f.get("output", (SeccompTools.DEFAULT.equals(profile) ? "default.json" : profile)
             .replaceFirst("\\.json$", "") + ".bpf"));
         byte[] bpf = c.program().filter();
@@ -100,16 +101,21 @@ public final class SeccompCommand implements Command {
     }
 
     private int check(CliContext ctx, List<String> args) {
-        Flags f = new Flags("seccomp check").value("arch").value("cap").parse(args);
+        Flags f = new Flags("seccomp check").value("arch").value("cap").bool("verbose", "v").bool("linear").parse(args);
         List<String> pos = f.positional();
         if (pos.size() < 2) {
             throw new BulwarkException("\"seccomp check\" requires PROFILE and SYSCALL", 22);
         }
         long[] values = pos.subList(2, pos.size()).stream().mapToLong(SeccompTools::parseArgument).toArray();
-        SeccompTools tools = SeccompTools.system();
+        SeccompTools tools = SeccompTools.system(!f.has("linear"));
         SeccompTools.Compiled c = tools.compile(pos.get(0), caps(f));
         SeccompTools.Check r = tools.check(c.program(), f.get("arch"), pos.get(1), values);
-        ctx.out().println(r.verdict());
+        if (f.has("verbose")) {
+            ctx.out().printf("%s (nr %d): %s (%d instructions executed)%n", r.syscall(), r.nr(), r.verdict(),
+                r.instructionsExecuted());
+        } else {
+            ctx.out().println(r.verdict());
+        }
         return 0;
     }
 

@@ -80,6 +80,19 @@ class SeccompCommandTest {
     }
 
     @Test
+    void verboseCheckAndLinearLayout() throws Exception {
+        String tree = run("check", "--verbose", "default", "getppid");
+        String linear = run("check", "-v", "--linear", "default", "getppid");
+        assertTrue(tree.startsWith("getppid (nr "), tree);
+        assertTrue(tree.contains(": SCMP_ACT_ALLOW ("), tree);
+        int t = Integer.parseInt(tree.replaceAll("(?s).*\\((\\d+) instructions executed.*", "$1"));
+        int l = Integer.parseInt(linear.replaceAll("(?s).*\\((\\d+) instructions executed.*", "$1"));
+        assertTrue(t < l, "the binary tree reaches getppid in fewer instructions: " + t + " vs " + l);
+        String compiled = run("compile", "--linear", "-o", tmp.resolve("l.bpf").toString(), "default");
+        assertTrue(compiled.contains("BPF instructions"), compiled);
+    }
+
+    @Test
     void defaultPrintsTheProfileAsJson() throws Exception {
         String json = run("default", "--cap", "CAP_SYS_PTRACE");
         assertTrue(json.contains("\"defaultAction\" : \"SCMP_ACT_ERRNO\""), json);
