@@ -8,6 +8,7 @@
  *   oci-checker exit N             exits with status N
  *   oci-checker sleep              waits for a signal (a long-running workload for kill/state tests)
  *   oci-checker ready FILE         writes "ready" to FILE (a bind-mounted host path), then waits for a signal
+ *   oci-checker hook FILE          copies stdin to FILE (used as a hook that runs inside the container)
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -292,6 +293,12 @@ static int report(int argc, char **argv)
         put(key, eq + 1);
     }
     putf("nonewprivs", "%lld", prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0));
+    for (int fd = 0; fd <= 2; fd++) {
+        char key[16];
+        const char *name = isatty(fd) ? ttyname(fd) : NULL;
+        snprintf(key, sizeof key, "tty.%d", fd);
+        put(key, name != NULL ? name : isatty(fd) ? "unnamed" : "no");
+    }
     status_fields();
     rlimits();
     namespaces();
@@ -356,6 +363,23 @@ int main(int argc, char **argv)
         close(fd);
         return wait_for_signal();
     }
-    fprintf(stderr, "usage: oci-checker report [PATH...] | exit N | sleep | ready FILE\n");
+    if (argc == 3 && strcmp(argv[1], "hook") == 0) {
+        int fd = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        char buf[4096];
+        ssize_t n;
+        if (fd < 0) {
+            perror("oci-checker: hook file");
+            return 2;
+        }
+        while ((n = read(0, buf, sizeof buf)) > 0) {
+            if (write(fd, buf, (size_t)n) != n) {
+                perror("oci-checker: hook write");
+                return 2;
+            }
+        }
+        close(fd);
+        return 0;
+    }
+    fprintf(stderr, "usage: oci-checker report [PATH...] | exit N | sleep | ready FILE | hook FILE\n");
     return 2;
 }

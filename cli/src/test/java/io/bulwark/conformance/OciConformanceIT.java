@@ -128,6 +128,14 @@ class OciConformanceIT {
         return baseline;
     }
 
+    /** A container running the checker's sleep, started and seen running. */
+    private static String runningSleeper(String name) throws Exception {
+        String id = h.create(h.bundle(name).args(TestBundle.CHECKER, "sleep"));
+        assertTrue(h.cli.run("start", id).ok(), "start " + id);
+        h.awaitStatus(id, "running");
+        return id;
+    }
+
     /** The process has exited: no /proc entry, or only a zombie waiting for its parent. */
     private static boolean gone(int pid) throws Exception {
         Path stat = Path.of("/proc/" + pid + "/stat");
@@ -263,9 +271,7 @@ class OciConformanceIT {
                 }),
             new Case("runtime.start.twice", "runtime.md#start",
                 "starting a started container fails and leaves it running", () -> {
-                    String id = h.create(h.bundle("twice").args(TestBundle.CHECKER, "sleep"));
-                    assertTrue(h.cli.run("start", id).ok());
-                    h.awaitStatus(id, "running");
+                    String id = runningSleeper("twice");
                     assertTrue(h.cli.run("start", id).code() > 0);
                     assertEquals("running", h.status(id));
                 }),
@@ -274,9 +280,7 @@ class OciConformanceIT {
                     assertTrue(h.cli.run("start", "oci-no-such-container").code() > 0)),
             new Case("runtime.kill.signal", "runtime.md#kill",
                 "kill delivers the signal; the process ends and the status becomes stopped", () -> {
-                    String id = h.create(h.bundle("kill").args(TestBundle.CHECKER, "sleep"));
-                    assertTrue(h.cli.run("start", id).ok());
-                    h.awaitStatus(id, "running");
+                    String id = runningSleeper("kill");
                     int pid = h.state(id).path("pid").asInt();
                     assertTrue(h.cli.run("kill", id, "TERM").ok());
                     h.awaitStatus(id, "stopped");
@@ -298,9 +302,7 @@ class OciConformanceIT {
                 }),
             new Case("runtime.delete.running", "runtime.md#delete",
                 "delete of a running container is an error and leaves it running", () -> {
-                    String id = h.create(h.bundle("delrunning").args(TestBundle.CHECKER, "sleep"));
-                    assertTrue(h.cli.run("start", id).ok());
-                    h.awaitStatus(id, "running");
+                    String id = runningSleeper("delrunning");
                     assertTrue(h.cli.run("delete", id).code() > 0);
                     assertEquals("running", h.status(id));
                 }),
@@ -503,6 +505,40 @@ class OciConformanceIT {
                     Report r = h.runReport(b);
                     assertEquals("conformance", r.get("hostname"));
                     assertEquals("example.test", r.get("domainname"));
+                }),
+            new Case("config.process.terminal", "config.md#process, config-linux.md#default-devices",
+                "with terminal, stdio is a pseudoterminal whose master reaches the console socket, and /dev/console "
+                    + "is that terminal", () -> {
+                    TestBundle b = h.bundle("terminal").report("/dev/console");
+                    b.process().put("terminal", true);
+                    b.write();
+                    String id = h.newId("tty");
+                    Path socket = h.work.resolve(id + ".sock");
+                    Path out = h.work.resolve(id + ".tty");
+                    Process receiver = new ProcessBuilder(h.checker.getParent().resolve("recvtty").toString(),
+                        socket.toString(), out.toString(), "60").redirectErrorStream(true)
+                        .redirectOutput(h.work.resolve(id + ".recvtty.log").toFile()).start();
+                    try {
+                        for (int i = 0; i < 100 && !Files.exists(socket); i++) {
+                            Thread.sleep(50);
+                        }
+                        Cli.Result created = h.cli.run("create", "--bundle", b.dir.toString(), "--console-socket",
+                            socket.toString(), id);
+                        assertTrue(created.ok(), created.describe());
+                        assertTrue(h.cli.run("start", id).ok());
+                        h.awaitStatus(id, "stopped");
+                        assertTrue(receiver.waitFor(30, TimeUnit.SECONDS), "the terminal was never closed");
+                        assertEquals(0, receiver.exitValue(), Files.readString(h.work.resolve(id + ".recvtty.log")));
+                    } finally {
+                        receiver.destroyForcibly();
+                    }
+                    Report r = new Report(Files.readString(out).replace("\r", ""));
+                    assertTrue(r.complete(), "the report came through the terminal: " + r.abbreviated());
+                    for (String fd : List.of("0", "1", "2")) {
+                        assertNotEquals("no", r.get("tty." + fd), "fd " + fd + " must be the terminal");
+                    }
+                    assertTrue(r.get("path./dev/console").startsWith("chr rdev=136:"),
+                        "/dev/console must be the pty: " + r.get("path./dev/console"));
                 }),
             new Case("config.extensibility", "config.md#extensibility",
                 "unknown properties and unknown annotation keys are not an error", () -> {
@@ -712,6 +748,23 @@ class OciConformanceIT {
                     h.awaitStatus(id, "stopped");
                     assertTrue(h.cli.run("delete", id).ok());
                     assertEquals(List.of("pre1", "cr1", "cr2", "post1", "stop1"), Files.readAllLines(log));
+                }),
+            new Case("hooks.startContainer-in-container", "config.md#posix-platform-hooks",
+                "startContainer hooks resolve and run in the container, with the state on stdin", () -> {
+                    TestBundle b = h.bundle("startcontainer").args(TestBundle.CHECKER, "exit", "0");
+                    Path shared = Files.createDirectories(b.dir.resolve("shared"));
+                    TestBundle.chown(shared, DefaultSpec.HOST_ID_BASE);
+                    b.mounts().addObject().put("destination", "/hostdir").put("type", "none")
+                        .put("source", shared.toString()).putArray("options").add("bind").add("rw");
+                    b.config.putObject("hooks").withArray("startContainer").addObject()
+                        .put("path", TestBundle.CHECKER).putArray("args").add("oci-checker").add("hook")
+                        .add("/hostdir/state.json");
+                    String id = h.create(b);
+                    assertFalse(Files.exists(shared.resolve("state.json")), "startContainer ran before start");
+                    assertTrue(h.cli.run("start", id).ok());
+                    h.awaitStatus(id, "stopped");
+                    JsonNode st = TestBundle.JSON.readTree(shared.resolve("state.json").toFile());
+                    assertEquals(id, st.path("id").asText());
                 }),
             new Case("hooks.createRuntime-failure", "runtime.md#lifecycle",
                 "a failing createRuntime hook makes create fail and destroys the container", () -> {
