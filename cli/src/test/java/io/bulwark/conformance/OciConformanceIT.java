@@ -626,6 +626,9 @@ class OciConformanceIT {
                     assertTrue(r.get("path./dev/random").startsWith("chr rdev=1:8"));
                     assertTrue(r.get("path./dev/urandom").startsWith("chr rdev=1:9"));
                     assertTrue(r.get("path./dev/tty").startsWith("chr rdev=5:0"));
+                    assertTrue(r.get("path./dev/null").contains("bytes=0"), "/dev/null must be readable (empty)");
+                    assertTrue(r.get("path./dev/zero").contains("bytes=64"), "/dev/zero must be readable");
+                    assertTrue(r.get("path./dev/urandom").contains("bytes=64"), "/dev/urandom must be readable");
                     String ptmx = r.get("path./dev/ptmx");
                     assertTrue(ptmx.equals("link pts/ptmx") || ptmx.startsWith("chr rdev=5:2"), ptmx);
                 }),
