@@ -181,4 +181,11 @@ class PodmanIT {
         assertTrue(r.out().contains("/dev/pts/"), r.all());
         assertTrue(r.out().contains("stdin-is-a-tty"), r.all());
     }
+
+    @Test
+    void aWorkloadOverItsMemoryLimitIsKilled() {
+        Result r = podman("run", "--rm", "--memory", "32m", "--memory-swap", "32m", IMAGE, "sh", "-c",
+            "x=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA; while true; do x=$x$x; done");
+        assertEquals(137, r.code(), r.all());
+    }
 }
