@@ -16,6 +16,7 @@ import io.bulwark.cli.commands.StateCommand;
 import io.bulwark.cli.commands.SpecCommand;
 import io.bulwark.cli.commands.FeaturesCommand;
 import io.bulwark.cli.seccomp.SeccompCommand;
+import io.bulwark.cli.vm.VmCommand;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -30,7 +31,7 @@ final class Commands {
             new CreateCommand(), new StartCommand(), new RunCommand(), new StateCommand(), new KillCommand(),
             new DeleteCommand(), new ListCommand(), new PsCommand(), new ExecCommand(), new SpecCommand(),
             new FeaturesCommand(), new SeccompCommand(),
-            new PauseCommand(), new ResumeCommand(), new UpdateCommand(), new EventsCommand(),
+            new PauseCommand(), new ResumeCommand(), new UpdateCommand(), new EventsCommand(), new VmCommand(),
         }) {
             m.put(c.name(), c);
         }
