@@ -4,7 +4,7 @@ import io.bulwark.seccomp.bpf.SeccompData;
 import io.bulwark.seccomp.libseccomp.Libseccomp;
 
 /**
- * The listener side of a seccomp notify fd, through libseccomp's notify API: receive a waiting syscall, answer it.
+ * The listener side of a seccomp notify fd (received over {@code listenerPath} as the OCI spec describes), through libseccomp's notify API: receive a waiting syscall, answer it.
  * One instance per thread (it owns the request/response buffers libseccomp sized for this kernel).
  */
 public final class SeccompNotifier implements AutoCloseable {

@@ -8,13 +8,14 @@ import io.bulwark.core.spec.Seccomp;
 import io.bulwark.core.spec.SeccompArg;
 import io.bulwark.core.spec.SeccompSyscall;
 import io.bulwark.core.spi.SeccompProgram;
+import io.bulwark.core.sys.LibcSyscall;
+import io.bulwark.core.sys.Syscall;
 import io.bulwark.core.testing.Requirements;
 import io.bulwark.seccomp.compile.ProfileCompiler;
 import io.bulwark.seccomp.libseccomp.Libseccomp;
 import io.bulwark.seccomp.notify.NotifyResponse;
 import io.bulwark.seccomp.notify.SeccompNotification;
 import io.bulwark.seccomp.notify.SeccompNotifier;
-import io.bulwark.seccomp.notify.UnixSockets;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -144,21 +145,23 @@ class KernelActionsTest {
         assertEquals(socket.toString(), program.listenerPath());
         Path f = Probe.write(program, tmp);
 
-        int server = UnixSockets.listen(socket);
+        Syscall sys = LibcSyscall.get();
+        int server = sys.socket(Syscall.AF_UNIX, Syscall.SOCK_STREAM);
+        sys.bindUnix(server, socket.toString(), 1);
         AtomicReference<String> state = new AtomicReference<>();
         AtomicReference<SeccompNotification> seen = new AtomicReference<>();
         CompletableFuture<Void> listener = CompletableFuture.runAsync(() -> {
-            int conn = UnixSockets.accept(server);
-            UnixSockets.Message m = UnixSockets.receive(conn, 4096);
-            UnixSockets.close(conn);
-            state.set(m.text());
+            int conn = sys.accept(server);
+            Syscall.Message m = sys.recvmsg(conn, 4096, 4);
+            sys.close(conn);
+            state.set(new String(m.data(), java.nio.charset.StandardCharsets.UTF_8));
             int fd = m.fds()[0];
             try (SeccompNotifier n = new SeccompNotifier(Libseccomp.get())) {
                 SeccompNotification call = n.receive(fd);
                 seen.set(call);
                 n.respond(fd, NotifyResponse.returning(call.id(), 4242));
             } finally {
-                UnixSockets.close(fd);
+                sys.close(fd);
             }
         });
         try {
@@ -169,7 +172,7 @@ class KernelActionsTest {
             assertEquals(o.pid(), seen.get().pid());
             assertTrue(state.get().contains("\"fds\":[\"seccompFd\"]"), state.get());
         } finally {
-            UnixSockets.close(server);
+            sys.close(server);
             Files.deleteIfExists(socket);
         }
     }

@@ -16,11 +16,11 @@ import java.util.regex.Pattern;
  * The C probe (src/test/c/seccomp-probe.c), built once with gcc: installs a filter Bulwark compiled and reports
  * what the kernel did to one syscall.
  */
-final class Probe {
+public final class Probe {
     private static Path binary;
 
     /** What the probe printed and how it ended (exit code, or 128+N after signal N). */
-    record Outcome(int exit, String stdout, String stderr) {
+    public record Outcome(int exit, String stdout, String stderr) {
         private static final Pattern RET = Pattern.compile("ret=(-?\\d+) errno=(\\d+)");
 
         long ret() {
@@ -51,7 +51,7 @@ final class Probe {
     private Probe() {
     }
 
-    static synchronized Path binary() throws IOException, InterruptedException {
+    public static synchronized Path binary() throws IOException, InterruptedException {
         if (binary != null) {
             return binary;
         }
@@ -66,6 +66,19 @@ final class Probe {
             throw new AssertionError("gcc failed to build the probe: " + log);
         }
         binary = out;
+        return out;
+    }
+
+    /** The probe linked statically, for a container's root filesystem without libc; in a directory of its own. */
+    public static synchronized Path staticBinary(Path dir) throws IOException, InterruptedException {
+        binary(); // checks for gcc
+        Path out = dir.resolve("seccomp-probe");
+        Process p = new ProcessBuilder("gcc", "-static", "-O2", "-Wall", "-Wextra", "-Werror", "-o", out.toString(),
+            Path.of("src/test/c/seccomp-probe.c").toAbsolutePath().toString()).redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new AssertionError("gcc -static failed to build the probe: " + log);
+        }
         return out;
     }
 

@@ -119,6 +119,8 @@ class DefaultProfileTest {
         assertEquals(Set.of(), DefaultProfile.capabilitySet(null));
         SeccompCompiler spi = SeccompCompiler.load();
         SeccompProgram p = spi.compile(spi.defaultProfile(null), "d", "$");
+        SeccompProgram again = spi.compile(spi.defaultProfile(null), "d", "$");
+        assertTrue(p == again, "the same profile is compiled once");
         assertEquals(Verdict.errno(1), BpfInterpreter.of(p.filter())
             .evaluate(SeccompData.of(LIB.nativeArch(), LIB.resolveSyscall("mount"))));
     }
