@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bulwark.core.backend.ContainerProcess;
+import io.bulwark.core.backend.ExecRequest;
+import io.bulwark.core.backend.Stdio;
 import io.bulwark.core.linux.Containers;
 import io.bulwark.core.linux.LinuxBackend;
 import io.bulwark.core.spec.Linux;
@@ -11,6 +14,8 @@ import io.bulwark.core.spec.MemoryResources;
 import io.bulwark.core.spec.PidsResources;
 import io.bulwark.core.spec.Resources;
 import io.bulwark.core.spec.Spec;
+import io.bulwark.core.sys.LibcSyscall;
+import io.bulwark.core.sys.Syscall;
 import io.bulwark.core.testing.Requirements;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +27,7 @@ import org.junit.jupiter.api.Test;
 /** Real containers from the linux backend with the cgroup hook: limits seen from inside, cleanup at delete. */
 class CgroupContainerIntegrationTest {
     private static Containers containers;
+    private static LinuxBackend backend;
     private static final ContainerCgroups CGROUPS = new ContainerCgroups();
     private static final Path CGROUPFS = Path.of("/sys/fs/cgroup");
 
@@ -31,7 +37,8 @@ class CgroupContainerIntegrationTest {
         Requirements.require(Containers.userNamespacesWork(), "user namespaces");
         Requirements.require(Files.isDirectory(CGROUPFS.resolve("memory"))
             && Files.isDirectory(CGROUPFS.resolve("pids")), "cgroup v1 memory and pids controllers");
-        containers = new Containers(new LinuxBackend(new LinuxCgroupHook(CGROUPS)));
+        backend = new LinuxBackend(new LinuxCgroupHook(CGROUPS));
+        containers = new Containers(backend);
     }
 
     @AfterAll
@@ -68,6 +75,25 @@ class CgroupContainerIntegrationTest {
                 .resolve("pids.max")).trim());
             box.start();
             assertEquals(0, box.await());
+        }
+    }
+
+    @Test
+    void anExecdProcessJoinsTheContainersCgroup() throws Exception {
+        try (Containers.Box box = containers.create(limited(null, "sleep", "1000"))) {
+            box.start();
+            CgroupManager m = CGROUPS.require(box.record.id(), box.record.stateDir());
+            Syscall sys = LibcSyscall.get();
+            int devnull = sys.open("/dev/null", Syscall.O_RDWR | Syscall.O_CLOEXEC, 0);
+            ContainerProcess exec;
+            try {
+                exec = backend.exec(box.record, new ExecRequest(Containers.process(List.of("sleep", "3")), null, 0,
+                    null, 0, null, null, new Stdio(devnull, devnull, devnull)));
+            } finally {
+                sys.close(devnull);
+            }
+            assertTrue(m.pids().contains(exec.pid()), exec.pid() + " not in " + m.pids());
+            assertEquals(0, backend.awaitExit(exec));
         }
     }
 
