@@ -1,6 +1,13 @@
 package io.bulwark.core.cgroup;
 
 import io.bulwark.core.BulwarkException;
+import io.bulwark.core.spec.BlockIo;
+import io.bulwark.core.spec.CpuResources;
+import io.bulwark.core.spec.HugepageLimit;
+import io.bulwark.core.spec.MemoryResources;
+import io.bulwark.core.spec.NetworkResources;
+import io.bulwark.core.spec.PidsResources;
+import io.bulwark.core.spec.RdmaLimit;
 import io.bulwark.core.spec.Resources;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -57,8 +64,53 @@ abstract class AbstractCgroupManager implements CgroupManager {
         }
     }
 
-    /** Sets every limit present in {@code r} (devices aside). */
-    abstract void setLimits(Resources r);
+    /** Sets every limit present in {@code r} (devices aside), refusing what this version cannot enforce first. */
+    final void setLimits(Resources r) {
+        refuseUnsupported(r);
+        if (r.cpu() != null) {
+            setCpu(r.cpu());
+        }
+        if (r.memory() != null) {
+            setMemory(r.memory());
+        }
+        if (r.pids() != null) {
+            setPids(r.pids());
+        }
+        if (r.blockIO() != null) {
+            setBlockIo(r.blockIO());
+        }
+        if (r.hugepageLimits() != null) {
+            setHugepages(r.hugepageLimits());
+        }
+        if (r.network() != null) {
+            setNetwork(r.network());
+        }
+        if (r.rdma() != null && !r.rdma().isEmpty()) {
+            setRdma(r.rdma());
+        }
+        if (r.unified() != null) {
+            setUnified(r.unified()); // last, so that explicit interface-file values win
+        }
+    }
+
+    /** Throws before anything is written when {@code r} asks for a limit this cgroup version does not have. */
+    abstract void refuseUnsupported(Resources r);
+
+    abstract void setCpu(CpuResources cpu);
+
+    abstract void setMemory(MemoryResources memory);
+
+    abstract void setPids(PidsResources pids);
+
+    abstract void setBlockIo(BlockIo blockIo);
+
+    abstract void setHugepages(List<HugepageLimit> limits);
+
+    abstract void setNetwork(NetworkResources network);
+
+    abstract void setRdma(Map<String, RdmaLimit> rdma);
+
+    abstract void setUnified(Map<String, String> unified);
 
     /** Replaces the cgroup's device rules. */
     abstract void setDevices(List<DeviceAccess> rules);

@@ -102,35 +102,20 @@ final class V1CgroupManager extends AbstractCgroupManager {
     }
 
     @Override
-    void setLimits(Resources r) {
+    void refuseUnsupported(Resources r) {
         if (r.unified() != null && !r.unified().isEmpty()) {
             throw new BulwarkException("linux.resources.unified " + r.unified().keySet()
                 + " needs cgroup v2, but this host runs cgroup v1", EOPNOTSUPP);
         }
-        if (r.cpu() != null) {
-            setCpu(r.cpu());
-        }
-        if (r.memory() != null) {
-            setMemory(r.memory());
-        }
-        if (r.pids() != null) {
-            setPids(r.pids());
-        }
-        if (r.blockIO() != null) {
-            setBlockIo(r.blockIO());
-        }
-        if (r.hugepageLimits() != null) {
-            setHugepages(r.hugepageLimits());
-        }
-        if (r.network() != null) {
-            setNetwork(r.network());
-        }
-        if (r.rdma() != null && !r.rdma().isEmpty()) {
-            setRdma(r.rdma());
-        }
     }
 
-    private void setCpu(CpuResources cpu) {
+    @Override
+    void setUnified(Map<String, String> unified) {
+        // refused above when non-empty
+    }
+
+    @Override
+    void setCpu(CpuResources cpu) {
         String p = "linux.resources.cpu.";
         if (cpu.shares() != null && cpu.shares() != 0) {
             set("cpu", "cpu.shares", cpu.shares().toString(), p + "shares");
@@ -175,7 +160,8 @@ final class V1CgroupManager extends AbstractCgroupManager {
         }
     }
 
-    private void setMemory(MemoryResources m) {
+    @Override
+    void setMemory(MemoryResources m) {
         String p = "linux.resources.memory.";
         String dir = m.limit() != null || m.swap() != null || m.reservation() != null || m.kernel() != null
             || m.kernelTCP() != null || m.swappiness() != null || m.disableOOMKiller() != null
@@ -247,13 +233,15 @@ final class V1CgroupManager extends AbstractCgroupManager {
         }
     }
 
-    private void setPids(PidsResources pids) {
+    @Override
+    void setPids(PidsResources pids) {
         if (pids.limit() != null && pids.limit() != 0) {
             set("pids", "pids.max", pids.limit() < 0 ? "max" : pids.limit().toString(), "linux.resources.pids.limit");
         }
     }
 
-    private void setBlockIo(BlockIo b) {
+    @Override
+    void setBlockIo(BlockIo b) {
         String p = "linux.resources.blockIO.";
         if (b.weight() != null && b.weight() != 0) {
             set("blkio", weightFile(p + "weight"), b.weight().toString(), p + "weight");
@@ -307,7 +295,8 @@ final class V1CgroupManager extends AbstractCgroupManager {
         }
     }
 
-    private void setHugepages(List<HugepageLimit> limits) {
+    @Override
+    void setHugepages(List<HugepageLimit> limits) {
         for (int i = 0; i < limits.size(); i++) {
             HugepageLimit h = limits.get(i);
             String where = "linux.resources.hugepageLimits[" + i + "]";
@@ -319,7 +308,8 @@ final class V1CgroupManager extends AbstractCgroupManager {
         }
     }
 
-    private void setNetwork(NetworkResources n) {
+    @Override
+    void setNetwork(NetworkResources n) {
         if (n.classID() != null) {
             set("net_cls", "net_cls.classid", n.classID().toString(), "linux.resources.network.classID");
         }
@@ -332,7 +322,8 @@ final class V1CgroupManager extends AbstractCgroupManager {
         }
     }
 
-    private void setRdma(Map<String, RdmaLimit> rdma) {
+    @Override
+    void setRdma(Map<String, RdmaLimit> rdma) {
         for (Map.Entry<String, RdmaLimit> e : rdma.entrySet()) {
             set("rdma", "rdma.max", rdmaLine(e.getKey(), e.getValue()), "linux.resources.rdma." + e.getKey());
         }

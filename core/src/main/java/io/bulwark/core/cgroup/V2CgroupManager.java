@@ -5,6 +5,7 @@ import io.bulwark.core.spec.BlockIo;
 import io.bulwark.core.spec.CpuResources;
 import io.bulwark.core.spec.HugepageLimit;
 import io.bulwark.core.spec.MemoryResources;
+import io.bulwark.core.spec.NetworkResources;
 import io.bulwark.core.spec.PidsResources;
 import io.bulwark.core.spec.RdmaLimit;
 import io.bulwark.core.spec.Resources;
@@ -96,44 +97,39 @@ final class V2CgroupManager extends AbstractCgroupManager {
     }
 
     @Override
-    void setLimits(Resources r) {
-        if (r.cpu() != null) {
-            setCpu(r.cpu());
-        }
-        if (r.memory() != null) {
-            setMemory(r.memory());
-        }
-        if (r.pids() != null) {
-            setPids(r.pids());
-        }
-        if (r.blockIO() != null) {
-            setBlockIo(r.blockIO());
-        }
-        if (r.hugepageLimits() != null) {
-            for (int i = 0; i < r.hugepageLimits().size(); i++) {
-                HugepageLimit h = r.hugepageLimits().get(i);
-                String where = "linux.resources.hugepageLimits[" + i + "]";
-                set("hugetlb." + h.pageSize() + ".max", h.limit().toString(), where);
-                if (has("hugetlb." + h.pageSize() + ".rsvd.max")) {
-                    set("hugetlb." + h.pageSize() + ".rsvd.max", h.limit().toString(), where);
-                }
-            }
-        }
+    void refuseUnsupported(Resources r) {
         if (r.network() != null && (r.network().classID() != null
             || r.network().priorities() != null && !r.network().priorities().isEmpty())) {
             throw noV2("linux.resources.network", "net_cls and net_prio exist only in cgroup v1");
         }
-        if (r.rdma() != null) {
-            for (Map.Entry<String, RdmaLimit> e : r.rdma().entrySet()) {
-                set("rdma.max", V1CgroupManager.rdmaLine(e.getKey(), e.getValue()), "linux.resources.rdma." + e.getKey());
+    }
+
+    @Override
+    void setNetwork(NetworkResources n) {
+        // refused above when it asks for anything
+    }
+
+    @Override
+    void setHugepages(List<HugepageLimit> limits) {
+        for (int i = 0; i < limits.size(); i++) {
+            HugepageLimit h = limits.get(i);
+            String where = "linux.resources.hugepageLimits[" + i + "]";
+            set("hugetlb." + h.pageSize() + ".max", h.limit().toString(), where);
+            if (has("hugetlb." + h.pageSize() + ".rsvd.max")) {
+                set("hugetlb." + h.pageSize() + ".rsvd.max", h.limit().toString(), where);
             }
-        }
-        if (r.unified() != null) {
-            setUnified(r.unified());
         }
     }
 
-    private void setCpu(CpuResources cpu) {
+    @Override
+    void setRdma(Map<String, RdmaLimit> rdma) {
+        for (Map.Entry<String, RdmaLimit> e : rdma.entrySet()) {
+            set("rdma.max", V1CgroupManager.rdmaLine(e.getKey(), e.getValue()), "linux.resources.rdma." + e.getKey());
+        }
+    }
+
+    @Override
+    void setCpu(CpuResources cpu) {
         String p = "linux.resources.cpu.";
         if (cpu.realtimePeriod() != null && cpu.realtimePeriod() != 0
             || cpu.realtimeRuntime() != null && cpu.realtimeRuntime() != 0) {
@@ -167,7 +163,8 @@ final class V2CgroupManager extends AbstractCgroupManager {
         }
     }
 
-    private void setMemory(MemoryResources m) {
+    @Override
+    void setMemory(MemoryResources m) {
         String p = "linux.resources.memory.";
         if (m.kernel() != null && m.kernel() != 0 || m.kernelTCP() != null && m.kernelTCP() != 0) {
             throw noV2(p + "kernel/kernelTCP", "kernel memory is charged to memory.max");
@@ -204,13 +201,15 @@ final class V2CgroupManager extends AbstractCgroupManager {
         }
     }
 
-    private void setPids(PidsResources pids) {
+    @Override
+    void setPids(PidsResources pids) {
         if (pids.limit() != null && pids.limit() != 0) {
             set("pids.max", ResourceConversions.v2Limit(pids.limit()), "linux.resources.pids.limit");
         }
     }
 
-    private void setBlockIo(BlockIo b) {
+    @Override
+    void setBlockIo(BlockIo b) {
         String p = "linux.resources.blockIO.";
         if (b.leafWeight() != null && b.leafWeight() != 0) {
             throw noV2(p + "leafWeight", "cgroup v2 has no leaf weights");
@@ -257,7 +256,8 @@ final class V2CgroupManager extends AbstractCgroupManager {
         }
     }
 
-    private void setUnified(Map<String, String> unified) {
+    @Override
+    void setUnified(Map<String, String> unified) {
         for (Map.Entry<String, String> e : new TreeMap<>(unified).entrySet()) {
             String key = e.getKey();
             String where = "linux.resources.unified[\"" + key + "\"]";
