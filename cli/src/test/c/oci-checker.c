@@ -250,8 +250,9 @@ static void probe_path(const char *path)
     }
     struct statvfs vfs;
     int ro = statvfs(path, &vfs) == 0 && (vfs.f_flag & ST_RDONLY) != 0;
-    snprintf(desc, sizeof desc, "%s rdev=%u:%u bytes=%d entries=%d ro=%d", kind, major(st.st_rdev),
-             minor(st.st_rdev), readable_bytes, entries, ro);
+    snprintf(desc, sizeof desc, "%s rdev=%u:%u bytes=%d entries=%d mode=%o uid=%u gid=%u ro=%d", kind,
+             major(st.st_rdev), minor(st.st_rdev), readable_bytes, entries, (unsigned)st.st_mode,
+             (unsigned)st.st_uid, (unsigned)st.st_gid, ro);
     put(key, desc);
 }
 

@@ -112,6 +112,7 @@ class OciConformanceIT {
         if (baseline == null) {
             TestBundle b = h.bundle("baseline");
             b.process().put("cwd", "/tmp");
+            b.process().putObject("consoleSize").put("height", 30).put("width", 100);
             b.process().withArray("env").add("CONFORMANCE=yes").add("EMPTY=");
             b.process().putArray("rlimits").addObject().put("type", "RLIMIT_NOFILE").put("soft", 512).put("hard", 768);
             ((com.fasterxml.jackson.databind.node.ArrayNode) b.process().get("rlimits")).addObject()
@@ -540,6 +541,12 @@ class OciConformanceIT {
                     assertTrue(r.get("path./dev/console").startsWith("chr rdev=136:"),
                         "/dev/console must be the pty: " + r.get("path./dev/console"));
                 }),
+            new Case("config.process.consoleSize-ignored", "config.md#process",
+                "consoleSize without terminal is ignored: the process runs without a terminal", () -> {
+                    Report r = baseline();
+                    assertEquals("no", r.get("tty.0"));
+                    assertEquals("no", r.get("tty.1"));
+                }),
             new Case("config.extensibility", "config.md#extensibility",
                 "unknown properties and unknown annotation keys are not an error", () -> {
                     TestBundle b = h.bundle("ext");
@@ -638,7 +645,9 @@ class OciConformanceIT {
                     b.linux().putArray("devices").addObject().put("path", "/dev/fuse").put("type", "c")
                         .put("major", 10).put("minor", 229).put("fileMode", 438).put("uid", 0).put("gid", 0);
                     b.report("/dev/fuse");
-                    assertTrue(h.runReport(b).get("path./dev/fuse").startsWith("chr rdev=10:229"));
+                    String fuse = h.runReport(b).get("path./dev/fuse");
+                    assertTrue(fuse.startsWith("chr rdev=10:229"), fuse);
+                    assertTrue(fuse.contains(" mode=20666 uid=0 gid=0 "), "fileMode, uid and gid apply: " + fuse);
                 }),
             new Case("linux.devices.conflict", "config-linux.md#devices",
                 "a device path where a non-matching file already exists is an error", () -> {
@@ -737,8 +746,11 @@ class OciConformanceIT {
                     var hooks = b.config.putObject("hooks");
                     for (String[] hk : new String[][] {{"prestart", "pre1"}, {"createRuntime", "cr1"},
                             {"createRuntime", "cr2"}, {"poststart", "post1"}, {"poststop", "stop1"}}) {
-                        Path s = hookScript(hk[1], log, "cat > " + states.resolve(hk[1]));
-                        hooks.withArray(hk[0]).addObject().put("path", s.toString()).putArray("args").add(hk[1]);
+                        Path s = hookScript(hk[1], log, "cat > " + states.resolve(hk[1]) + "; echo \"$1 $2 $HOOKVAR\" > "
+                            + states.resolve(hk[1] + ".argv"));
+                        var entry = hooks.withArray(hk[0]).addObject().put("path", s.toString());
+                        entry.putArray("args").add(hk[1]).add("first").add("second");
+                        entry.putArray("env").add("HOOKVAR=" + hk[1] + "-env");
                     }
                     String id = h.create(b);
                     assertEquals(List.of("pre1", "cr1", "cr2"), Files.readAllLines(log), "after create");
@@ -746,6 +758,8 @@ class OciConformanceIT {
                     assertEquals(id, st.path("id").asText());
                     assertEquals(b.dir.toAbsolutePath().toString(), st.path("bundle").asText());
                     assertTrue(st.path("pid").asInt() > 0, st.toString());
+                    assertEquals("first second cr1-env", Files.readString(states.resolve("cr1.argv")).strip(),
+                        "the hook gets its args and env");
                     assertTrue(h.cli.run("start", id).ok());
                     assertEquals(List.of("pre1", "cr1", "cr2", "post1"), Files.readAllLines(log), "after start");
                     h.awaitStatus(id, "stopped");
