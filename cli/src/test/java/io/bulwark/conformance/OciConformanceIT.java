@@ -647,7 +647,15 @@ class OciConformanceIT {
                     b.report("/dev/fuse");
                     String fuse = h.runReport(b).get("path./dev/fuse");
                     assertTrue(fuse.startsWith("chr rdev=10:229"), fuse);
-                    assertTrue(fuse.contains(" mode=20666 uid=0 gid=0 "), "fileMode, uid and gid apply: " + fuse);
+                }),
+            new Case("linux.devices.mode", "config-linux.md#devices",
+                "a device node the runtime creates (no user namespace) gets fileMode, uid and gid", () -> {
+                    TestBundle b = h.bundle("devmode").withoutUserNamespace();
+                    b.linux().putArray("devices").addObject().put("path", "/dev/fuse").put("type", "c")
+                        .put("major", 10).put("minor", 229).put("fileMode", 438).put("uid", 7).put("gid", 8);
+                    b.report("/dev/fuse");
+                    String fuse = h.runReport(b).get("path./dev/fuse");
+                    assertTrue(fuse.startsWith("chr rdev=10:229") && fuse.contains(" mode=20666 uid=7 gid=8 "), fuse);
                 }),
             new Case("linux.devices.conflict", "config-linux.md#devices",
                 "a device path where a non-matching file already exists is an error", () -> {
