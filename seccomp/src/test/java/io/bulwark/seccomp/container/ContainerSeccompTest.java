@@ -9,15 +9,12 @@ import io.bulwark.core.spec.Seccomp;
 import io.bulwark.core.spec.SeccompSyscall;
 import io.bulwark.core.spec.Spec;
 import io.bulwark.core.spi.SeccompProgram;
-import io.bulwark.core.sys.LibcSyscall;
-import io.bulwark.core.sys.Syscall;
 import io.bulwark.core.testing.Requirements;
 import io.bulwark.seccomp.compile.ProfileCompiler;
+import io.bulwark.seccomp.kernel.OneShotListener;
 import io.bulwark.seccomp.kernel.Probe;
 import io.bulwark.seccomp.libseccomp.Libseccomp;
 import io.bulwark.seccomp.notify.NotifyResponse;
-import io.bulwark.seccomp.notify.SeccompNotification;
-import io.bulwark.seccomp.notify.SeccompNotifier;
 import io.bulwark.seccomp.profile.DefaultProfile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +27,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -127,43 +123,22 @@ class ContainerSeccompTest {
 
     @Test
     void notifyInsideAContainerReachesAListenerThatAnswers() throws Exception {
-        Syscall sys = LibcSyscall.get();
         Path sock = probeDir.resolve("listener-" + ProcessHandle.current().pid() + ".sock");
         Seccomp profile = new Seccomp("SCMP_ACT_ALLOW", null, null, null, sock.toString(), "tenant-meta",
             List.of(new SeccompSyscall(List.of("mkdir", "mkdirat"), "SCMP_ACT_NOTIFY", null, null)));
         SeccompProgram p = compiler.compile(profile, "test", "$.linux.seccomp");
-        int server = sys.socket(Syscall.AF_UNIX, Syscall.SOCK_STREAM);
-        sys.bindUnix(server, sock.toString(), 1);
-        AtomicReference<String> state = new AtomicReference<>();
-        AtomicReference<SeccompNotification> call = new AtomicReference<>();
-        CompletableFuture<Void> listener = CompletableFuture.runAsync(() -> {
-            int conn = sys.accept(server);
-            Syscall.Message m = sys.recvmsg(conn, 65536, 4);
-            sys.close(conn);
-            state.set(new String(m.data(), java.nio.charset.StandardCharsets.UTF_8));
-            int fd = m.fds()[0];
-            try (SeccompNotifier n = new SeccompNotifier(Libseccomp.get())) {
-                SeccompNotification c = n.receive(fd);
-                call.set(c);
-                n.respond(fd, NotifyResponse.failing(c.id(), 13));
-            } finally {
-                sys.close(fd);
-            }
-        });
-        try {
+        try (OneShotListener listener = new OneShotListener(sock)) {
+            CompletableFuture<Void> served = listener.answerOnce(c -> NotifyResponse.failing(c.id(), 13));
             Containers.Result r = containers.run(spec("mkdir /tmp/x 2>&1; echo rc=$?; test -d /tmp/x || echo absent"),
                 with(p));
-            listener.get(30, TimeUnit.SECONDS);
+            served.get(30, TimeUnit.SECONDS);
             assertEquals(0, r.status(), r.output());
             assertTrue(r.output().contains("Permission denied") && r.output().contains("rc=1")
                 && r.output().contains("absent"), r.output());
-            int nr = call.get().data().nr();
+            int nr = listener.call().data().nr();
             assertTrue(nr == Libseccomp.get().resolveSyscall("mkdir") || nr == Libseccomp.get().resolveSyscall("mkdirat"));
-            assertTrue(state.get().contains("\"metadata\":\"tenant-meta\"") && state.get().contains("\"seccompFd\""),
-                state.get());
-        } finally {
-            sys.close(server);
-            Files.deleteIfExists(sock);
+            assertTrue(listener.state().contains("\"metadata\":\"tenant-meta\"")
+                && listener.state().contains("\"seccompFd\""), listener.state());
         }
     }
 }

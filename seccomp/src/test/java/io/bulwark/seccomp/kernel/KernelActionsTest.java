@@ -8,21 +8,14 @@ import io.bulwark.core.spec.Seccomp;
 import io.bulwark.core.spec.SeccompArg;
 import io.bulwark.core.spec.SeccompSyscall;
 import io.bulwark.core.spi.SeccompProgram;
-import io.bulwark.core.sys.LibcSyscall;
-import io.bulwark.core.sys.Syscall;
 import io.bulwark.core.testing.Requirements;
 import io.bulwark.seccomp.compile.ProfileCompiler;
-import io.bulwark.seccomp.libseccomp.Libseccomp;
 import io.bulwark.seccomp.notify.NotifyResponse;
-import io.bulwark.seccomp.notify.SeccompNotification;
-import io.bulwark.seccomp.notify.SeccompNotifier;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -145,35 +138,14 @@ class KernelActionsTest {
         assertEquals(socket.toString(), program.listenerPath());
         Path f = Probe.write(program, tmp);
 
-        Syscall sys = LibcSyscall.get();
-        int server = sys.socket(Syscall.AF_UNIX, Syscall.SOCK_STREAM);
-        sys.bindUnix(server, socket.toString(), 1);
-        AtomicReference<String> state = new AtomicReference<>();
-        AtomicReference<SeccompNotification> seen = new AtomicReference<>();
-        CompletableFuture<Void> listener = CompletableFuture.runAsync(() -> {
-            int conn = sys.accept(server);
-            Syscall.Message m = sys.recvmsg(conn, 4096, 4);
-            sys.close(conn);
-            state.set(new String(m.data(), java.nio.charset.StandardCharsets.UTF_8));
-            int fd = m.fds()[0];
-            try (SeccompNotifier n = new SeccompNotifier(Libseccomp.get())) {
-                SeccompNotification call = n.receive(fd);
-                seen.set(call);
-                n.respond(fd, NotifyResponse.returning(call.id(), 4242));
-            } finally {
-                sys.close(fd);
-            }
-        });
-        try {
+        try (OneShotListener listener = new OneShotListener(socket)) {
+            CompletableFuture<Void> served = listener.answerOnce(c -> NotifyResponse.returning(c.id(), 4242));
             Probe.Outcome o = Probe.run(f, program.flags(), "notify", socket, getppid);
-            listener.get(30, TimeUnit.SECONDS);
+            served.get(30, TimeUnit.SECONDS);
             assertEquals(4242, o.ret(), o.toString());
-            assertEquals(getppid, seen.get().data().nr());
-            assertEquals(o.pid(), seen.get().pid());
-            assertTrue(state.get().contains("\"fds\":[\"seccompFd\"]"), state.get());
-        } finally {
-            sys.close(server);
-            Files.deleteIfExists(socket);
+            assertEquals(getppid, listener.call().data().nr());
+            assertEquals(o.pid(), listener.call().pid());
+            assertTrue(listener.state().contains("\"fds\":[\"seccompFd\"]"), listener.state());
         }
     }
 
