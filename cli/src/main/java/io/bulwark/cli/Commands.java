@@ -11,6 +11,7 @@ import io.bulwark.cli.commands.KillCommand;
 import io.bulwark.cli.commands.ListCommand;
 import io.bulwark.cli.commands.PsCommand;
 import io.bulwark.cli.commands.RunCommand;
+import io.bulwark.cli.commands.ServerCommand;
 import io.bulwark.cli.commands.StartCommand;
 import io.bulwark.cli.commands.StateCommand;
 import io.bulwark.cli.commands.SpecCommand;
@@ -30,7 +31,7 @@ final class Commands {
         for (Command c : new Command[] {
             new CreateCommand(), new StartCommand(), new RunCommand(), new StateCommand(), new KillCommand(),
             new DeleteCommand(), new ListCommand(), new PsCommand(), new ExecCommand(), new SpecCommand(),
-            new FeaturesCommand(), new SeccompCommand(),
+            new FeaturesCommand(), new SeccompCommand(), new ServerCommand(),
             new PauseCommand(), new ResumeCommand(), new UpdateCommand(), new EventsCommand(), new VmCommand(),
         }) {
             m.put(c.name(), c);

@@ -27,6 +27,14 @@ public final class Main {
 
     /** Runs one command line; returns the exit code. Never throws. */
     public static int run(List<String> argv, PrintStream out, PrintStream err) {
+        return run(argv, out, err, Invocation.OWN);
+    }
+
+    /**
+     * Runs one command line for a caller other than this process (the resident server's clients): containers get
+     * {@code invocation}'s stdio and signals. Returns the exit code. Never throws.
+     */
+    public static int run(List<String> argv, PrintStream out, PrintStream err, Invocation invocation) {
         Flags global = new Flags("bulwark")
             .value("root").value("log").value("log-format").bool("debug").value("tenant").value("config")
             .bool("systemd-cgroup").value("criu").value("rootless").bool("help", "h").bool("version", "v");
@@ -65,7 +73,7 @@ public final class Main {
             }
             CliContext ctx = new CliContext(Path.of(root), logFile, global.get("log-format", "text"),
                 global.has("debug"), global.get("tenant"), global.get("config") == null ? null : Path.of(global.get("config")),
-                out, err);
+                out, err, invocation);
             log.debug("bulwark " + String.join(" ", argv));
             return command.run(ctx, rest);
         } catch (BulwarkException e) {

@@ -52,7 +52,7 @@ public final class CreateCommand implements Command {
     public int run(CliContext ctx, List<String> args) {
         Flags f = createFlags(name()).parse(args);
         f.requireArgs(1, "container id");
-        RuntimeFactory.create(ctx).create(options(f));
+        RuntimeFactory.create(ctx).create(options(f).withStdio(ctx.invocation().stdio()));
         return 0;
     }
 }

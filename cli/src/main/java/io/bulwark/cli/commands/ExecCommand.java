@@ -74,7 +74,8 @@ public final class ExecCommand implements Command {
         SeccompProgram filter = runtime.compileSeccomp(runtime.containerSpec(id), "container " + id);
         ContainerProcess p = runtime.exec(id, new ExecRequest(process, console, f.intValue("preserve-fds", 0),
             filter == null ? null : filter.filter(), filter == null ? 0 : filter.flags(),
-            filter == null ? null : filter.listenerPath(), filter == null ? null : filter.listenerMetadata()));
+            filter == null ? null : filter.listenerPath(), filter == null ? null : filter.listenerMetadata(),
+            ctx.invocation().stdio()));
         if (f.get("pid-file") != null) {
             Path pidFile = Path.of(f.get("pid-file"));
             Path tmp = pidFile.resolveSibling("." + pidFile.getFileName() + ".tmp");

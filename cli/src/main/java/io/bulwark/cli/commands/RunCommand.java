@@ -46,7 +46,7 @@ public final class RunCommand implements Command {
     public int run(CliContext ctx, List<String> args) {
         Flags f = CreateCommand.createFlags(name()).bool("detach", "d").bool("keep").parse(args);
         f.requireArgs(1, "container id");
-        CreateOptions options = CreateCommand.options(f);
+        CreateOptions options = CreateCommand.options(f).withStdio(ctx.invocation().stdio());
         Runtime runtime = RuntimeFactory.create(ctx);
         runtime.create(options);
         String id = options.id();
@@ -59,7 +59,7 @@ public final class RunCommand implements Command {
         if (f.has("detach")) {
             return 0;
         }
-        forwardSignals(runtime, id);
+        forwardSignals(ctx, runtime, id);
         int status = runtime.awaitExit(id);
         if (!f.has("keep")) {
             runtime.delete(id, true);
@@ -68,20 +68,13 @@ public final class RunCommand implements Command {
     }
 
     /** While the workload runs in the foreground, signals sent to bulwark go to the container's init. */
-    @SuppressWarnings("sunapi")
-    private static void forwardSignals(Runtime runtime, String id) {
-        for (String name : FORWARDED) {
+    private static void forwardSignals(CliContext ctx, Runtime runtime, String id) {
+        ctx.invocation().signals().forward(List.of(FORWARDED), signal -> {
             try {
-                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
-                    try {
-                        runtime.kill(id, sig.getNumber(), false);
-                    } catch (BulwarkException ignored) {
-                        // the workload has ended meanwhile
-                    }
-                });
-            } catch (IllegalArgumentException ignored) {
-                // the JVM reserves this signal; it cannot be forwarded
+                runtime.kill(id, signal, false);
+            } catch (BulwarkException ignored) {
+                // the workload has ended meanwhile
             }
-        }
+        });
     }
 }

@@ -1,5 +1,6 @@
 package io.bulwark.core.api;
 
+import io.bulwark.core.backend.Stdio;
 import java.nio.file.Path;
 
 /**
@@ -12,6 +13,7 @@ import java.nio.file.Path;
  * @param noPivot       use MS_MOVE + chroot instead of pivot_root
  * @param preserveFds   descriptors after stdio (3, 4, ...) passed on to the workload
  * @param backend       backend name to use, or null to take it from the config's annotations (default linux)
+ * @param stdio         descriptors that become the workload's stdin, stdout and stderr (default: the caller's own)
  */
 public record CreateOptions(
     String id,
@@ -20,29 +22,47 @@ public record CreateOptions(
     Path pidFile,
     boolean noPivot,
     int preserveFds,
-    String backend) {
+    String backend,
+    Stdio stdio) {
+
+    /** Options whose workload gets the caller's own stdio. */
+    public CreateOptions(String id, Path bundle, Path consoleSocket, Path pidFile, boolean noPivot, int preserveFds,
+                         String backend) {
+        this(id, bundle, consoleSocket, pidFile, noPivot, preserveFds, backend, Stdio.INHERIT);
+    }
+
+    public CreateOptions {
+        if (stdio == null) {
+            stdio = Stdio.INHERIT;
+        }
+    }
 
     public static CreateOptions of(String id, Path bundle) {
         return new CreateOptions(id, bundle, null, null, false, 0, null);
     }
 
     public CreateOptions withConsoleSocket(Path socket) {
-        return new CreateOptions(id, bundle, socket, pidFile, noPivot, preserveFds, backend);
+        return new CreateOptions(id, bundle, socket, pidFile, noPivot, preserveFds, backend, stdio);
     }
 
     public CreateOptions withPidFile(Path file) {
-        return new CreateOptions(id, bundle, consoleSocket, file, noPivot, preserveFds, backend);
+        return new CreateOptions(id, bundle, consoleSocket, file, noPivot, preserveFds, backend, stdio);
     }
 
     public CreateOptions withNoPivot(boolean value) {
-        return new CreateOptions(id, bundle, consoleSocket, pidFile, value, preserveFds, backend);
+        return new CreateOptions(id, bundle, consoleSocket, pidFile, value, preserveFds, backend, stdio);
     }
 
     public CreateOptions withPreserveFds(int count) {
-        return new CreateOptions(id, bundle, consoleSocket, pidFile, noPivot, count, backend);
+        return new CreateOptions(id, bundle, consoleSocket, pidFile, noPivot, count, backend, stdio);
     }
 
     public CreateOptions withBackend(String name) {
-        return new CreateOptions(id, bundle, consoleSocket, pidFile, noPivot, preserveFds, name);
+        return new CreateOptions(id, bundle, consoleSocket, pidFile, noPivot, preserveFds, name, stdio);
+    }
+
+    /** The workload's stdio: descriptors of the calling process (the resident server passes its client's). */
+    public CreateOptions withStdio(Stdio value) {
+        return new CreateOptions(id, bundle, consoleSocket, pidFile, noPivot, preserveFds, backend, value);
     }
 }

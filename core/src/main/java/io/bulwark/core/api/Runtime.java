@@ -115,7 +115,8 @@ public final class Runtime {
                 init = backend.create(new CreateRequest(options.id(), bundle, spec, lock.dir(),
                     options.consoleSocket(), options.noPivot(), options.preserveFds(),
                     filter == null ? null : filter.filter(), filter == null ? 0 : filter.flags(),
-                    filter == null ? null : filter.listenerPath(), filter == null ? null : filter.listenerMetadata()));
+                    filter == null ? null : filter.listenerPath(), filter == null ? null : filter.listenerMetadata(),
+                    options.stdio()));
             } catch (RuntimeException e) {
                 cleanupFailedCreate(backend, state, lock.dir());
                 throw e;
