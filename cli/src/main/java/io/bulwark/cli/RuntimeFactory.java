@@ -14,7 +14,7 @@ public final class RuntimeFactory {
 
     public static Runtime create(CliContext ctx) {
         Runtime.Builder b = Runtime.builder().root(ctx.root()).tenant(ctx.tenant())
-            .backend(new LinuxBackend(new LinuxCgroupHook()));
+            .backend(ctx.invocation().backend(new LinuxBackend(new LinuxCgroupHook())));
         // Seccomp is on by default; the compiler is looked up only when a command builds a runtime.
         ServiceLoader.load(SeccompCompiler.class).findFirst().ifPresent(compiler -> {
             b.seccompCompiler(compiler);

@@ -50,6 +50,9 @@ public final class RunCommand implements Command {
         Runtime runtime = RuntimeFactory.create(ctx);
         runtime.create(options);
         String id = options.id();
+        if (!f.has("detach")) {
+            forwardSignals(ctx, runtime, id); // before start: a signal must not slip by while the workload starts
+        }
         try {
             runtime.start(id);
         } catch (BulwarkException e) {
@@ -59,7 +62,6 @@ public final class RunCommand implements Command {
         if (f.has("detach")) {
             return 0;
         }
-        forwardSignals(ctx, runtime, id);
         int status = runtime.awaitExit(id);
         if (!f.has("keep")) {
             runtime.delete(id, true);

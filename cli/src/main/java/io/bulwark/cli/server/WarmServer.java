@@ -11,6 +11,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -70,13 +73,30 @@ public final class WarmServer implements AutoCloseable {
                 sys.close(probe);
             }
         }
+        // Bound inside a private directory, made 0600 and only then moved into place: no moment where the socket
+        // is open to anyone but root (the SO_PEERCRED check stays the real gate).
         int fd = sys.socket(Syscall.AF_UNIX, Syscall.SOCK_STREAM);
+        Path privateDir = null;
         try {
-            sys.bindUnix(fd, socket.toString(), 128);
-            sys.chmod(socket.toString(), 0600);
-        } catch (BulwarkException e) {
+            privateDir = Files.createTempDirectory(root, ".server-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Path bound = privateDir.resolve("s");
+            sys.bindUnix(fd, bound.toString(), 128);
+            sys.chmod(bound.toString(), 0600);
+            Files.move(bound, socket, StandardCopyOption.ATOMIC_MOVE);
+        } catch (BulwarkException | java.io.IOException e) {
             sys.close(fd);
-            throw e;
+            throw e instanceof BulwarkException b ? b
+                : new BulwarkException("cannot bind " + socket + ": " + e.getMessage(), e);
+        } finally {
+            if (privateDir != null) {
+                try {
+                    Files.deleteIfExists(privateDir.resolve("s"));
+                    Files.deleteIfExists(privateDir);
+                } catch (java.io.IOException ignored) {
+                    // a leftover empty directory is harmless
+                }
+            }
         }
         return new WarmServer(sys, socket, fd, new ChildReaper(sys), log);
     }
@@ -202,6 +222,8 @@ public final class WarmServer implements AutoCloseable {
         }
 
         private final List<Handler> handlers = new CopyOnWriteArrayList<>();
+        /** Signals that came before the command asked for them: they are not lost, they wait for it. */
+        private final List<Integer> early = new ArrayList<>();
 
         @Override
         public void forward(List<String> names, IntConsumer handler) {
@@ -209,7 +231,35 @@ public final class WarmServer implements AutoCloseable {
             for (String name : names) {
                 numbers.add(Signals.parse(name));
             }
-            handlers.add(new Handler(numbers, handler));
+            List<Integer> pending;
+            synchronized (this) {
+                handlers.add(new Handler(numbers, handler));
+                pending = new ArrayList<>(early);
+                early.removeIf(numbers::contains);
+            }
+            for (int signal : pending) {
+                if (numbers.contains(signal)) {
+                    handler.accept(signal);
+                }
+            }
+        }
+
+        private void deliver(int signal) {
+            boolean handled = false;
+            synchronized (this) {
+                for (Handler h : handlers) {
+                    handled |= h.signals().contains(signal);
+                }
+                if (!handled) {
+                    early.add(signal);
+                    return;
+                }
+            }
+            for (Handler h : handlers) {
+                if (h.signals().contains(signal)) {
+                    h.handler().accept(signal);
+                }
+            }
         }
 
         void read(Syscall sys, int conn) {
@@ -226,12 +276,7 @@ public final class WarmServer implements AutoCloseable {
                     have += n;
                     if (have == WireFormat.FRAME) {
                         have = 0;
-                        int signal = WireFormat.frameValue(frame, WireFormat.SIGNAL);
-                        for (Handler h : handlers) {
-                            if (h.signals().contains(signal)) {
-                                h.handler().accept(signal);
-                            }
-                        }
+                        deliver(WireFormat.frameValue(frame, WireFormat.SIGNAL));
                     }
                 }
             } catch (BulwarkException e) {
