@@ -290,7 +290,32 @@ static int relay(int fd) {
     }
 }
 
+/* A link named bulwark@TENANT means --tenant=TENANT (runtimes are configured as a bare path, without flags). */
+static char **with_tenant(int *argc, char **argv) {
+    const char *base = strrchr(argv[0], '/');
+    base = base ? base + 1 : argv[0];
+    if (strncmp(base, "bulwark@", 8) != 0 || base[8] == '\0') {
+        return argv;
+    }
+    char **out = calloc((size_t)*argc + 2, sizeof(char *));
+    char *flag = malloc(strlen(base + 8) + sizeof("--tenant="));
+    if (out == NULL || flag == NULL) {
+        fprintf(stderr, "bulwark: out of memory\n");
+        exit(1);
+    }
+    strcpy(flag, "--tenant=");
+    strcat(flag, base + 8);
+    out[0] = argv[0];
+    out[1] = flag;
+    for (int i = 1; i < *argc; i++) {
+        out[i + 1] = argv[i];
+    }
+    (*argc)++;
+    return out;
+}
+
 int main(int argc, char **argv) {
+    argv = with_tenant(&argc, argv);
     if (wants_cold(argc, argv)) {
         cold(argv);
     }
