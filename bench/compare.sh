@@ -81,8 +81,10 @@ bundle="$work/bundle"
 mkdir -p "$bundle/rootfs/bin" "$bundle/rootfs/proc" "$bundle/rootfs/dev" "$bundle/rootfs/sys" "$bundle/rootfs/tmp"
 cp "$(readlink -f /bin/busybox)" "$bundle/rootfs/bin/busybox"
 for applet in true sh cat sleep; do ln -s busybox "$bundle/rootfs/bin/$applet"; done
-(cd "$bundle" && runc spec && jq '.process.terminal = false | .process.args = ["/bin/true"]' config.json > c.tmp \
-  && mv c.tmp config.json)
+# Ambient capabilities go: runc spec lists them without the inheritable set that raising them needs, so a runtime
+# that refuses to drop a configured capability silently (Bulwark) would fail; every runtime gets the same config.
+(cd "$bundle" && runc spec && jq '.process.terminal = false | .process.args = ["/bin/true"]
+    | del(.process.capabilities.ambient)' config.json > c.tmp && mv c.tmp config.json)
 
 # --- the runtimes -----------------------------------------------------------------------------------------------
 bulwark="${BULWARK:-$repo/cli/target/bulwark/bin/bulwark}"
@@ -271,4 +273,8 @@ awk -v runs="$runs" '
     }
     print "</svg>"
   }' "$summary" > "$out/compare.svg"
+if [ -n "$server_pid" ] && [ -r "/proc/$server_pid/status" ]; then
+  echo "bulwark-warm: the resident server's own peak RSS is $(awk '/^VmHWM:/ {printf "%.1f MiB", $2/1024}' \
+    "/proc/$server_pid/status") (shared by all requests; the RSS column is the native client's)" | tee -a "$out/compare.md"
+fi
 echo "chart: $out/compare.svg, table: $out/compare.md, samples: $out/compare-samples.csv" >&2

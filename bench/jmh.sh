@@ -4,7 +4,8 @@
 #   bench/jmh.sh [--quick] [JMH ARGS...]      e.g.  bench/jmh.sh SpecBenchmark      bench/jmh.sh -l
 #
 # Benchmarks (io.bulwark.bench):
-#   SpecBenchmark           config.json read + parse + validate + spec filters (Runtime.prepare), Jackson alone
+#   SpecBenchmark           config.json read + strict parse + validate (Runtime.prepare, SpecParser), Jackson alone
+#   PlanBenchmark           spec -> plan conversion and the binary plan encoding handed to the shim
 #   SeccompBenchmark        default seccomp profile built and compiled to BPF (needs the seccomp module)
 #   ApiLatencyBenchmark     start-to-exit of /bin/true through io.bulwark.core.api.Runtime (root, linux backend)
 #   ApiThroughputBenchmark  containers/s with N = 1, 2, 8 in flight (root, linux backend)

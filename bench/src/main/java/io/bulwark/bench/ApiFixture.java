@@ -4,6 +4,8 @@ import io.bulwark.core.api.CreateOptions;
 import io.bulwark.core.api.DefaultSeccompFilter;
 import io.bulwark.core.api.Runtime;
 import io.bulwark.core.backend.Backend;
+import io.bulwark.core.cgroup.LinuxCgroupHook;
+import io.bulwark.core.linux.LinuxBackend;
 import io.bulwark.core.spi.SeccompCompiler;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -56,13 +58,9 @@ public abstract class ApiFixture {
         }
     }
 
-    /** The linux backend, once the core module has it (looked up by name so this module builds without it). */
+    /** The linux backend with cgroups, as the command line wires it. */
     static Backend linuxBackend() {
-        try {
-            return (Backend) Class.forName("io.bulwark.core.linux.LinuxBackend").getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("the linux backend is not available: " + e, e);
-        }
+        return new LinuxBackend(new LinuxCgroupHook());
     }
 
     @TearDown
