@@ -5,6 +5,7 @@ import io.bulwark.cli.Main;
 import io.bulwark.cli.SignalSource;
 import io.bulwark.core.BulwarkException;
 import io.bulwark.core.api.Signals;
+import io.bulwark.core.backend.Backend;
 import io.bulwark.core.backend.Stdio;
 import io.bulwark.core.sys.Syscall;
 import java.io.PrintStream;
@@ -17,7 +18,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntConsumer;
 import java.util.function.UnaryOperator;
@@ -40,6 +43,7 @@ public final class WarmServer implements AutoCloseable {
     private final Path socket;
     private final int listener;
     private final ChildReaper reaper;
+    private final Map<String, Backend> backends = new ConcurrentHashMap<>();
     private final PrintStream log;
     private volatile boolean closed;
 
@@ -173,7 +177,9 @@ public final class WarmServer implements AutoCloseable {
     private int run(List<String> argv, int[] fds, ConnectionSignals signals) {
         PrintStream out = new PrintStream(new FdOutputStream(sys, fds[1]), true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FdOutputStream(sys, fds[2]), true, StandardCharsets.UTF_8);
-        UnaryOperator<io.bulwark.core.backend.Backend> reaping = b -> new ReapingBackend(b, reaper);
+        // One backend per name for the server's life: its shim memfd is made once, and every process it starts is
+        // adopted by the one reaper. (Commands build a fresh backend each time; unused, it holds nothing.)
+        UnaryOperator<Backend> reaping = b -> backends.computeIfAbsent(b.name(), n -> new ReapingBackend(b, reaper));
         int status = Main.run(argv, out, err, new Invocation(new Stdio(fds[0], fds[1], fds[2]), signals, reaping));
         out.flush();
         err.flush();
