@@ -5,6 +5,7 @@ import io.bulwark.core.api.Runtime;
 import io.bulwark.core.cgroup.LinuxCgroupHook;
 import io.bulwark.core.linux.LinuxBackend;
 import io.bulwark.core.spi.SeccompCompiler;
+import io.bulwark.vmm.backend.VmBackend;
 import java.util.ServiceLoader;
 
 /** Wires the modules into a {@link Runtime} for one command: backends, tenant admission, seccomp. */
@@ -14,7 +15,9 @@ public final class RuntimeFactory {
 
     public static Runtime create(CliContext ctx) {
         Runtime.Builder b = Runtime.builder().root(ctx.root()).tenant(ctx.tenant())
-            .backend(ctx.invocation().backend(new LinuxBackend(new LinuxCgroupHook())));
+            // made on first use; the invocation wraps them (the resident server's stdio and reaper)
+            .backend("linux", () -> ctx.invocation().backend(new LinuxBackend(new LinuxCgroupHook())))
+            .backend("vm", () -> ctx.invocation().backend(new VmBackend()));
         // Seccomp is on by default; the compiler is looked up only when a command builds a runtime.
         ServiceLoader.load(SeccompCompiler.class).findFirst().ifPresent(compiler -> {
             b.seccompCompiler(compiler);

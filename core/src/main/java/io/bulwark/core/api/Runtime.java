@@ -54,7 +54,8 @@ public final class Runtime {
         .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL);
 
     private final StateStore store;
-    private final Map<String, Backend> backends;
+    private final Map<String, java.util.function.Supplier<Backend>> backends;
+    private final Map<String, Backend> made = new java.util.concurrent.ConcurrentHashMap<>();
     private final String defaultBackend;
     private final List<SpecFilter> filters;
     private final SeccompCompiler seccompCompiler;
@@ -417,11 +418,12 @@ public final class Runtime {
     }
 
     private Backend backendNamed(String name) {
-        Backend b = backends.get(name);
-        if (b == null) {
+        java.util.function.Supplier<Backend> supplier = name == null ? null : backends.get(name);
+        if (supplier == null) {
             throw new BulwarkException("unknown backend '" + name + "' (available: " + backends.keySet() + ")");
         }
-        return b;
+        // made on first use: a command that never touches the vm backend never loads KVM bindings
+        return made.computeIfAbsent(name, n -> supplier.get());
     }
 
     private static void writePidFile(Path file, int pid) {
@@ -437,7 +439,7 @@ public final class Runtime {
     /** Builds a {@link Runtime}. */
     public static final class Builder {
         private Path root = Path.of("/run/bulwark");
-        private final Map<String, Backend> backends = new LinkedHashMap<>();
+        private final Map<String, java.util.function.Supplier<Backend>> backends = new LinkedHashMap<>();
         private String defaultBackend = "linux";
         private final List<SpecFilter> filters = new ArrayList<>();
         private SeccompCompiler seccompCompiler;
@@ -450,7 +452,13 @@ public final class Runtime {
         }
 
         public Builder backend(Backend backend) {
-            backends.put(backend.name(), backend);
+            backends.put(backend.name(), () -> backend);
+            return this;
+        }
+
+        /** A backend made only when a container first needs it. */
+        public Builder backend(String name, java.util.function.Supplier<Backend> backend) {
+            backends.put(name, backend);
             return this;
         }
 
