@@ -91,9 +91,29 @@ static int boolean(struct rd *r, uint8_t *v)
     return 0;
 }
 
+/* A bounded copy of s for an error message: the message stays one line whatever bytes the plan holds. */
+static const char *printable(const char *s, char *out, size_t size)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t o = 0;
+    for (const unsigned char *c = (const unsigned char *)s; *c && o + 5 < size; c++) {
+        if (*c < 0x20 || *c >= 0x7f || *c == '\\') {
+            out[o++] = '\\';
+            out[o++] = 'x';
+            out[o++] = hex[*c >> 4];
+            out[o++] = hex[*c & 15];
+        } else {
+            out[o++] = (char)*c;
+        }
+    }
+    out[o] = 0;
+    return out;
+}
+
 static int absolute(struct rd *r, const char *what, const char *s)
 {
-    if (s[0] != '/') return fail(r, "%s is not an absolute path: %.200s", what, s);
+    char shown[160];
+    if (s[0] != '/') return fail(r, "%s is not an absolute path: %s", what, printable(s, shown, sizeof(shown)));
     return 0;
 }
 
@@ -180,8 +200,10 @@ static int record(struct rd *r, int tag, struct plan *p, uint32_t *idx)
     case TAG_SYSCTL: {
         struct plan_sysctl *s = &p->sysctls[idx[tag]++];
         if (str(r, &s->key) || str(r, &s->value)) return -1;
-        if (strchr(s->key, '/') || s->key[0] == '.' || strstr(s->key, ".."))
-            return fail(r, "bad sysctl key %.200s", s->key);
+        if (strchr(s->key, '/') || s->key[0] == '.' || strstr(s->key, "..")) {
+            char shown[160];
+            return fail(r, "bad sysctl key %s", printable(s->key, shown, sizeof(shown)));
+        }
         return 0;
     }
     case TAG_EXECUTABLE: return str(r, &p->executable);
