@@ -160,6 +160,17 @@ public final class PlanEncoder {
 
         /** u32 length (NUL included), the UTF-8 bytes, NUL. A NUL inside the string cannot be represented. */
         Value str(String s) {
+            // getBytes would write '?' for an unpaired surrogate: the shim would act on another string than the
+            // one Java checked. Refuse instead, as for NUL.
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else if (Character.isSurrogate(c)) {
+                    throw new IllegalArgumentException("string contains an unpaired UTF-16 surrogate (U+"
+                        + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT) + ") at index " + i);
+                }
+            }
             byte[] b = s.getBytes(StandardCharsets.UTF_8);
             for (byte x : b) {
                 if (x == 0) {
