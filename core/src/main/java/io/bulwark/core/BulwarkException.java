@@ -41,6 +41,36 @@ public class BulwarkException extends RuntimeException {
 
     /** An error about a file's content: names the file, the JSON path and what is wrong. */
     public static BulwarkException invalid(String file, String jsonPath, String problem) {
-        return new BulwarkException(file + ": " + jsonPath + ": " + problem);
+        return new BulwarkException(file + ": " + printable(jsonPath) + ": " + printable(problem));
+    }
+
+    /** Longest part of a message that quotes input, before its middle is elided. */
+    private static final int MAX_QUOTED = 1000;
+
+    /**
+     * {@code s} made fit for a one-line error message: control characters escaped, the middle of anything longer
+     * than a thousand characters elided. Problems quote the input they are about, and input can be hostile.
+     */
+    public static String printable(String s) {
+        if (s == null) {
+            return "null";
+        }
+        StringBuilder b = new StringBuilder(Math.min(s.length(), MAX_QUOTED + 64));
+        int keep = MAX_QUOTED / 2;
+        for (int i = 0; i < s.length(); i++) {
+            if (s.length() > MAX_QUOTED && i == keep) {
+                int skip = s.length() - 2 * keep;
+                b.append("...(").append(skip).append(" characters elided)...");
+                i += skip - 1;
+                continue;
+            }
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == 0x2028 || c == 0x2029) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 }
