@@ -41,12 +41,39 @@ public final class ProfileFile {
         } catch (NoSuchFileException e) {
             throw new BulwarkException(source + ": no such file");
         } catch (JsonProcessingException e) {
-            throw new BulwarkException(source + ": not valid JSON: " + e.getOriginalMessage()
-                + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()));
+            String where = e.getLocation() == null ? ""
+                : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+            throw BulwarkException.invalid(source, parserPath(e), "not valid JSON: " + firstLine(e.getOriginalMessage())
+                + where);
         } catch (IOException e) {
             throw new BulwarkException(source + ": cannot read: " + e.getMessage(), e);
         }
         return parse(root, source);
+    }
+
+    /** Where in the document the parser stopped, as a JSON path ({@code $} when it cannot tell). */
+    private static String parserPath(JsonProcessingException e) {
+        if (!(e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser parser)) {
+            return "$";
+        }
+        java.util.ArrayDeque<String> steps = new java.util.ArrayDeque<>();
+        for (com.fasterxml.jackson.core.JsonStreamContext c = parser.getParsingContext(); c != null && !c.inRoot();
+                c = c.getParent()) {
+            if (c.inArray()) {
+                steps.push("[" + Math.max(0, c.getCurrentIndex()) + "]");
+            } else if (c.getCurrentName() != null) {
+                steps.push("." + c.getCurrentName());
+            }
+        }
+        return "$" + String.join("", steps);
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "invalid";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
     }
 
     public static Loaded parse(JsonNode root, String source) {

@@ -48,8 +48,8 @@ class ProfileFileTest {
         String m = assertThrows(BulwarkException.class, () -> ProfileFile.read(p)).getMessage();
         assertTrue(m.startsWith(p + ": $.syscalls[0].args[0].index: "), m);
         Path broken = write("{\"defaultAction\":");
-        assertTrue(assertThrows(BulwarkException.class, () -> ProfileFile.read(broken)).getMessage()
-            .startsWith(broken + ": not valid JSON"));
+        String syntax = assertThrows(BulwarkException.class, () -> ProfileFile.read(broken)).getMessage();
+        assertTrue(syntax.startsWith(broken + ": $.defaultAction: not valid JSON"), syntax);
         Path array = write("[]");
         assertEquals(array + ": $: must be a JSON object",
             assertThrows(BulwarkException.class, () -> ProfileFile.read(array)).getMessage());
