@@ -50,7 +50,7 @@ class SeccompProfileProperties {
         return DOCUMENTS.arbitrary();
     }
 
-    @FuzzProperty(cases = 1500)
+    @FuzzProperty(cases = 300)
     void profileCompilesOrFailsClearly(@ForAll("profiles") Documents.Doc doc) {
         Findings.guard(doc.bytes(), () -> check(doc.bytes()));
     }
