@@ -107,6 +107,15 @@ final class SpecJson {
     }
 
     private static void walk(JsonNode node, Type type, String path, List<String[]> unsupported) {
+        if (node.isTextual()) {
+            // A "\\udXXX" escape can leave half a surrogate pair, which has no UTF-8 form: the kernel, the shim
+            // and a written-back config would each see another string than the one validated.
+            String bad = unpairedSurrogate(node.textValue());
+            if (bad != null) {
+                unsupported.add(new String[] {path, bad});
+            }
+            return;
+        }
         Class<?> raw = raw(type);
         if (node.isObject() && raw.isRecord()) {
             Map<String, Type> properties = PROPERTIES.computeIfAbsent(raw, SpecJson::properties);
@@ -126,6 +135,10 @@ final class SpecJson {
             Type values = argument(type, 1);
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = it.next();
+                String bad = unpairedSurrogate(field.getKey());
+                if (bad != null) {
+                    unsupported.add(new String[] {JsonPaths.field(path, field.getKey()), "key " + bad});
+                }
                 walk(field.getValue(), values, JsonPaths.field(path, field.getKey()), unsupported);
             }
         } else if (node.isArray() && List.class.isAssignableFrom(raw)) {
@@ -134,6 +147,19 @@ final class SpecJson {
                 walk(node.get(n), elements, JsonPaths.index(path, n), unsupported);
             }
         }
+    }
+
+    /** A problem when {@code s} holds an unpaired UTF-16 surrogate, else null. */
+    static String unpairedSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return String.format("is not valid Unicode: unpaired surrogate \\u%04x at character %d", (int) c, i);
+            }
+        }
+        return null;
     }
 
     private static final Map<Class<?>, Map<String, Type>> PROPERTIES = new ConcurrentHashMap<>();
