@@ -57,6 +57,16 @@ public final class Documents {
     }
 
     public Doc next(Random random) {
+        while (true) {
+            try {
+                return attempt(random);
+            } catch (Json.TooLarge e) {
+                // too big to be worth parsing (the size limit refuses it unread): make another
+            }
+        }
+    }
+
+    private Doc attempt(Random random) {
         JsonGen gen = new JsonGen(random);
         JsonMutator mutator = new JsonMutator(gen);
         int k = random.nextInt(100);

@@ -55,6 +55,18 @@ public sealed interface Json {
         return new Member(name, value);
     }
 
+    /** Longest document the generators make (twice the largest config Bulwark reads). */
+    int MAX_CHARS = 8 << 20;
+
+    /** Thrown when a document grows past {@link #MAX_CHARS}: the generator then makes another one. */
+    final class TooLarge extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TooLarge() {
+            super("generated document larger than " + MAX_CHARS + " characters", null, false, false);
+        }
+    }
+
     default String render() {
         StringBuilder out = new StringBuilder();
         render(this, out);
@@ -66,6 +78,9 @@ public sealed interface Json {
     }
 
     private static void render(Json json, StringBuilder out) {
+        if (out.length() > MAX_CHARS) {
+            throw new TooLarge();
+        }
         if (json instanceof Obj o) {
             out.append('{');
             for (int i = 0; i < o.members().size(); i++) {
@@ -106,6 +121,9 @@ public sealed interface Json {
             char c = s.charAt(i);
             boolean pairedHigh = Character.isHighSurrogate(c) && i + 1 < s.length()
                 && Character.isLowSurrogate(s.charAt(i + 1));
+            if ((i & 0xffff) == 0 && out.length() > MAX_CHARS) {
+                throw new TooLarge();
+            }
             if (pairedHigh) {
                 out.append(c).append(s.charAt(++i));
             } else if (c == '"' || c == '\\') {

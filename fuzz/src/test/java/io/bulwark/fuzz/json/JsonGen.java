@@ -144,9 +144,9 @@ public final class JsonGen {
         }
     }
 
-    /** 1 KiB to 64 KiB usually, sometimes past a megabyte (beyond any sane string limit). */
+    /** 1 KiB to 64 KiB usually, now and then past a megabyte (beyond any sane string limit). */
     public String longString() {
-        int len = below(10) == 0 ? (1 << 20) + below(4096) : 1024 + below(64 << 10);
+        int len = below(50) == 0 ? (1 << 20) + below(4096) : 1024 + below(64 << 10);
         return String.valueOf((char) ('a' + below(26))).repeat(len);
     }
 

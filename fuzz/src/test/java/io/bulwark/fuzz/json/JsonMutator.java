@@ -82,7 +82,7 @@ public final class JsonMutator {
             case 8: // grow an array with copies of its items or fresh values
                 if (node instanceof Json.Arr a) {
                     List<Json> items = new ArrayList<>(a.items());
-                    int add = gen.chance(10) ? 10_000 + gen.below(50_000) : 1 + gen.below(20);
+                    int add = gen.chance(10) ? 2_000 + gen.below(8_000) : 1 + gen.below(20);
                     for (int i = 0; i < add; i++) {
                         items.add(!items.isEmpty() && gen.chance(70) ? gen.pick(items) : gen.value(1));
                     }

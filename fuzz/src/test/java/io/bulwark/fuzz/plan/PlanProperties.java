@@ -67,7 +67,7 @@ class PlanProperties {
     void shimDecodesWhatJavaEncodes(@ForAll("plans") Plan plan) {
         byte[] bytes = encodeOrSkip(plan);
         Findings.guard(bytes, () -> {
-            Shim.Run r = Shim.checkPlan(bytes);
+            ShimRunner.Run r = ShimRunner.checkPlan(bytes);
             assertEquals(0, r.exit(), () -> "the shim refused a plan Java encoded: " + r.err());
             assertEquals(PlanDump.render(plan), r.out(), "the shim's canonical dump differs from Java's");
         });
@@ -76,7 +76,7 @@ class PlanProperties {
     @FuzzProperty(cases = 400)
     void truncatedPlansAreRejected(@ForAll("truncated") Damaged cut) {
         Findings.guard(cut.bytes(), () -> {
-            Shim.Run r = Shim.checkPlan(cut.bytes());
+            ShimRunner.Run r = ShimRunner.checkPlan(cut.bytes());
             if (r.exit() == 0) {
                 // Only a cut between two records with the header fixed up can leave a plan; it must say less.
                 boolean boundary = PlanMutator.records(cut.original()).stream().anyMatch(x -> x[1] == cut.bytes().length);
@@ -90,7 +90,7 @@ class PlanProperties {
     @FuzzProperty(cases = 600)
     void corruptedPlansAreRejectedOrDecodedNeverCrash(@ForAll("damaged") Damaged d) {
         Findings.guard(d.bytes(), () -> {
-            Shim.Run r = Shim.checkPlan(d.bytes());
+            ShimRunner.Run r = ShimRunner.checkPlan(d.bytes());
             if (r.exit() == 0) {
                 assertTrue(r.out().startsWith("plan version=") && r.out().endsWith("\n"), r.out());
                 return;
@@ -113,14 +113,14 @@ class PlanProperties {
                 : new PlanMutator(random).mutate(plan);
             FILES.write("batch/" + i + ".plan", bytes);
         }
-        Shim.Run r = Shim.replay(dir);
+        ShimRunner.Run r = ShimRunner.replay(dir);
         assertEquals(0, r.exit(), () -> "the sanitized decoder failed (seed " + seed + "): " + tail(r.err()));
     }
 
     /** The seed corpus of the coverage-guided fuzzer and every plan that ever found a bug, under the sanitizers. */
     @Example
     void corpusReplaysCleanUnderSanitizers() {
-        Shim.Run r = Shim.replay(Corpus.root().resolve("plan/seeds"), Corpus.root().resolve("plan/regressions"));
+        ShimRunner.Run r = ShimRunner.replay(Corpus.root().resolve("plan/seeds"), Corpus.root().resolve("plan/regressions"));
         assertEquals(0, r.exit(), () -> tail(r.err()));
         assertTrue(r.out().startsWith("replayed "), r.out());
     }
@@ -131,7 +131,7 @@ class PlanProperties {
         List<Path> seeds = Corpus.files("plan/seeds");
         assertTrue(seeds.size() >= 4);
         for (Path p : seeds) {
-            Shim.Run r = Shim.checkPlan(Corpus.read(p));
+            ShimRunner.Run r = ShimRunner.checkPlan(Corpus.read(p));
             assertEquals(0, r.exit(), p + ": " + r.err());
         }
     }
@@ -146,7 +146,7 @@ class PlanProperties {
         assertTrue(e.getMessage().contains("surrogate"), e.getMessage());
     }
 
-    private static void assertCleanRejection(Shim.Run r) {
+    private static void assertCleanRejection(ShimRunner.Run r) {
         assertTrue(!r.crashed(), "the decoder died of signal " + (r.exit() - 128) + ": " + r.err());
         assertEquals(2, r.exit(), "exit status of a rejected plan: " + r.err());
         assertTrue(r.err().startsWith("invalid plan: ") && r.err().indexOf('\n') == r.err().length() - 1,

@@ -16,19 +16,51 @@ import java.util.concurrent.TimeUnit;
  * Runs native code on fuzz inputs with a time bound: the shipped shim's {@code --check-plan} (one process per
  * input) and the sanitizer-instrumented decoder harness of {@code fuzz/c} (one process for many inputs).
  */
-final class Shim {
+public final class ShimRunner {
     /** What a run did. {@code exit} is 128+N when signal N ended it, as a shell reports it. */
-    record Run(int exit, String out, String err) {
-        boolean crashed() {
+    public record Run(int exit, String out, String err) {
+        public boolean crashed() {
             return exit > 128;
         }
     }
 
-    private Shim() {
+    private ShimRunner() {
     }
 
-    static Run checkPlan(byte[] plan) {
-        return run(List.of(ShimCheck.shimBinary().toString(), "--check-plan"), plan, 10);
+    public static Run checkPlan(byte[] plan) {
+        return run(List.of(shim().toString(), "--check-plan"), plan, 10);
+    }
+
+    private static Path shim;
+
+    /**
+     * The shim binary that core packages: straight from core's build directory, or copied out of core's jar (as
+     * in a full reactor {@code verify}) into an executable temp file.
+     */
+    static synchronized Path shim() {
+        if (shim == null) {
+            String resource = "/io/bulwark/core/native/bulwark-shim";
+            java.net.URL url = ShimCheck.class.getResource(resource);
+            if (url == null) {
+                throw new IllegalStateException("bulwark-shim is not on the classpath (core not built?)");
+            }
+            try {
+                if ("file".equals(url.getProtocol())) {
+                    shim = Path.of(url.toURI());
+                } else {
+                    Path copy = Files.createTempFile("bulwark-shim", "");
+                    try (InputStream in = url.openStream()) {
+                        Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    }
+                    copy.toFile().setExecutable(true, true);
+                    copy.toFile().deleteOnExit();
+                    shim = copy;
+                }
+            } catch (IOException | java.net.URISyntaxException e) {
+                throw new IllegalStateException("cannot get the shim binary from " + url, e);
+            }
+        }
+        return shim;
     }
 
     static Run run(List<String> command, byte[] stdin, int timeoutSeconds) {
