@@ -92,7 +92,7 @@ public final class Narrowing {
             boolean covered = baseHosts.stream().anyMatch(bh -> Path.of(h.path()).startsWith(Path.of(bh.path()))
                 && (!bh.mustBeReadOnly() || h.mustBeReadOnly()));
             if (!covered) {
-                widens(JsonPath.index("$.mounts.hostPaths", i), "host path " + h.path()
+                widens(JsonPath.index("$.mounts.hostPaths", i), "host path " + JsonPath.printable(h.path())
                     + (h.mustBeReadOnly() ? "" : " read-write"));
             }
         }

@@ -12,11 +12,17 @@ public final class JsonPath {
     private JsonPath() {
     }
 
+    /** Longest key shown whole; a longer one (only a hostile file has one) is shown by its two ends. */
+    static final int MAX_KEY = 200;
+
     public static String field(String parent, String name) {
-        if (PLAIN.matcher(name).matches()) {
+        if (name.length() <= MAX_KEY && PLAIN.matcher(name).matches()) {
             return parent + "." + name;
         }
-        return parent + "['" + printable(name).replace("\\", "\\\\").replace("'", "\\'") + "']";
+        String shown = name.length() <= MAX_KEY ? name
+            : name.substring(0, MAX_KEY / 2) + "...(" + (name.length() - MAX_KEY * 3 / 4) + " more)..."
+                + name.substring(name.length() - MAX_KEY / 4);
+        return parent + "['" + printable(shown).replace("\\", "\\\\").replace("'", "\\'") + "']";
     }
 
     public static String index(String parent, int index) {

@@ -309,9 +309,16 @@ public final class PolicyLinter {
             add(path, "null is not allowed here");
         } else if (!value.startsWith("/") || value.indexOf('\0') >= 0) {
             add(path, "'" + JsonPath.printable(value) + "' is not an absolute path");
+        } else if (!encodable(value)) {
+            add(path, "'" + JsonPath.printable(value) + "' is not valid Unicode (it holds an unpaired surrogate)");
         } else if (!Path.of(value).normalize().toString().equals(value)) {
             add(path, "'" + JsonPath.printable(value) + "' is not in normal form (write "
-                + Path.of(value).normalize() + ")");
+                + JsonPath.printable(Path.of(value).normalize().toString()) + ")");
         }
+    }
+
+    /** Whether {@code s} has a UTF-8 form: Path.of throws InvalidPathException on an unpaired surrogate. */
+    private static boolean encodable(String s) {
+        return java.nio.charset.StandardCharsets.UTF_8.newEncoder().canEncode(s);
     }
 }
