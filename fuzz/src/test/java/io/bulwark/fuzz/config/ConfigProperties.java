@@ -9,7 +9,6 @@ import io.bulwark.core.plan.FdPlan;
 import io.bulwark.core.plan.Plan;
 import io.bulwark.core.plan.PlanEncoder;
 import io.bulwark.core.plan.SpecConverter;
-import io.bulwark.core.spec.DefaultSpec;
 import io.bulwark.core.spec.Spec;
 import io.bulwark.core.spec.SpecException;
 import io.bulwark.core.spec.SpecParser;
@@ -26,7 +25,6 @@ import io.bulwark.fuzz.support.FuzzProperty;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
@@ -44,11 +42,7 @@ class ConfigProperties {
     private static final Documents DOCUMENTS = new Documents(seeds(), Spec.class);
 
     static List<byte[]> seeds() {
-        List<byte[]> seeds = new ArrayList<>();
-        seeds.add(SpecWriter.toJson(DefaultSpec.create()).getBytes(StandardCharsets.UTF_8));
-        seeds.add(SpecWriter.toJson(DefaultSpec.rootless(1000, 1000)).getBytes(StandardCharsets.UTF_8));
-        Corpus.files("config/seeds").forEach(p -> seeds.add(Corpus.read(p)));
-        return seeds;
+        return ConfigSeeds.all();
     }
 
     @Provide
