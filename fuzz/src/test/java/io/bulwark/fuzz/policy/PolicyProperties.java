@@ -108,7 +108,7 @@ class PolicyProperties {
         });
     }
 
-    @FuzzProperty(cases = 600)
+    @FuzzProperty(cases = 300)
     void aChildNeverWidensItsBase(@ForAll("pairs") Pair pair, @ForAll("configs") byte[] config) {
         Findings.guard(pair.child().bytes(), () -> {
             Bounded.Outcome<Policy> child = parse(pair.child().bytes());
