@@ -58,6 +58,31 @@ public final class Initramfs {
         return buf.toByteArray();
     }
 
+    /**
+     * Whether {@code p} as Java shows it is the path on disk: a name whose bytes are not UTF-8 is shown with U+FFFD
+     * in their place, and archiving that string would rename the file (and could merge two files into one). The
+     * URI form keeps the bytes on disk, percent-encoded, so the two can be compared.
+     */
+    static boolean faithful(Path p) {
+        Path absolute = p.toAbsolutePath();
+        String raw = absolute.toUri().getRawPath();
+        if (raw.endsWith("/") && !absolute.toString().endsWith("/")) {
+            raw = raw.substring(0, raw.length() - 1);
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%' && i + 2 < raw.length()) {
+                bytes.write(Integer.parseInt(raw.substring(i + 1, i + 3), 16));
+                i += 2;
+            } else {
+                bytes.write(c);
+            }
+        }
+        return java.util.Arrays.equals(bytes.toByteArray(),
+            absolute.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** A file placed into the archive. */
     public record FileEntry(int mode, byte[] content) {
     }
@@ -76,6 +101,10 @@ public final class Initramfs {
             if (replaced.contains(name)) {
                 continue;
             }
+            if (!faithful(p)) {
+                throw new BulwarkException(root + ": " + BulwarkException.printable(name) + ": the file name is not "
+                    + "valid UTF-8, so it cannot be carried into the guest unchanged");
+            }
             Map<String, Object> a = Files.readAttributes(p, "unix:mode,uid,gid,rdev,nlink", LinkOption.NOFOLLOW_LINKS);
             int mode = (Integer) a.get("mode");
             int uid = (Integer) a.get("uid");
@@ -86,7 +115,12 @@ public final class Initramfs {
             if (type == CpioWriter.S_IFREG) {
                 data = Files.readAllBytes(p);
             } else if (type == CpioWriter.S_IFLNK) {
-                data = Files.readSymbolicLink(p).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                Path target = Files.readSymbolicLink(p);
+                if (!faithful(target)) {
+                    throw new BulwarkException(root + ": " + BulwarkException.printable(name) + ": the symlink's "
+                        + "target is not valid UTF-8, so it cannot be carried into the guest unchanged");
+                }
+                data = target.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
             } else if (type != CpioWriter.S_IFDIR && type != CpioWriter.S_IFCHR && type != CpioWriter.S_IFBLK
                     && type != CpioWriter.S_IFIFO) {
                 continue; // sockets cannot travel in an archive
