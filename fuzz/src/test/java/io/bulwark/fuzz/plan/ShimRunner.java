@@ -63,7 +63,7 @@ public final class ShimRunner {
         return shim;
     }
 
-    static Run run(List<String> command, byte[] stdin, int timeoutSeconds) {
+    public static Run run(List<String> command, byte[] stdin, int timeoutSeconds) {
         try {
             Process p = new ProcessBuilder(command).start();
             CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
