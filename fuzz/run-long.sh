@@ -3,6 +3,8 @@
 #   1. libFuzzer on the shim's plan decoder (ASan+UBSan) for PLAN_SECONDS (default 600), when clang is installed
 #      (Debian: apt-get install -y clang); the working corpus starts from fuzz/corpus/plan/seeds.
 #   2. every jqwik fuzz property in long mode, PROPERTY_SECONDS each (default 60), fresh random seeds.
+#   3. Jazzer on the Java parsers (config.json, policy files), up to 5 minutes each (@FuzzTest maxDuration);
+#      crashing inputs land under fuzz/src/test/resources/io/bulwark/fuzz/jazzer/ParserFuzzTestsInputs/.
 # Prints cases tried and findings; inputs that failed are saved under fuzz/target/fuzz-findings/. Turn each real
 # bug into a regression case under fuzz/corpus/*/regressions/ (see fuzz/corpus/README.md).
 set -eu
@@ -37,7 +39,7 @@ else
 fi
 
 echo "== jqwik fuzz properties, ${property_seconds}s each"
-if (cd "$repo" && mvn -q -pl fuzz -am test -Dtest='io.bulwark.fuzz.**' -Dsurefire.failIfNoSpecifiedTests=false \
+if (cd "$repo" && mvn -q -pl fuzz -am test -Dtest='io.bulwark.fuzz.*.*Properties' -Dsurefire.failIfNoSpecifiedTests=false \
         -Dfuzz.long="$property_seconds") >"$work/properties.log" 2>&1; then
     echo "properties: no finding"
 else
@@ -45,4 +47,16 @@ else
     status=1
 fi
 grep -E "^fuzz.long|FINDING|first input" "$work/properties.log" | cut -c1-300 || true
+
+for target in configJson policyFile; do
+    echo "== Jazzer: $target"
+    if (cd "$repo" && JAZZER_FUZZ=1 mvn -q -pl fuzz -am test -Dtest="ParserFuzzTests#$target" \
+            -Dsurefire.failIfNoSpecifiedTests=false) >"$work/jazzer-$target.log" 2>&1; then
+        echo "$target: no finding"
+    else
+        echo "$target: FINDING (see $work/jazzer-$target.log)"
+        status=1
+    fi
+    grep -E "^#[0-9]+.*(DONE|pulse)|stat::number_of_executed_units" "$work/jazzer-$target.log" | tail -2 || true
+done
 exit $status
