@@ -1,7 +1,8 @@
 #!/bin/sh
 # The long fuzz run (not part of CI). Usage: fuzz/run-long.sh [PLAN_SECONDS [PROPERTY_SECONDS]]
 #   1. libFuzzer on the shim's plan decoder (ASan+UBSan) for PLAN_SECONDS (default 600), when clang is installed
-#      (Debian: apt-get install -y clang); the working corpus starts from fuzz/corpus/plan/seeds.
+#      (Debian: apt-get install -y clang); the working corpus starts from fuzz/corpus/plan/{seeds,libfuzzer}.
+#      To keep what it learnt: plan-fuzzer -merge=1 fuzz/corpus/plan/libfuzzer fuzz/target/long-run/plan-corpus
 #   2. every jqwik fuzz property in long mode, PROPERTY_SECONDS each (default 60), fresh random seeds.
 #   3. Jazzer on the Java parsers (config.json, policy files), up to 5 minutes each (@FuzzTest maxDuration);
 #      crashing inputs land under fuzz/src/test/resources/io/bulwark/fuzz/jazzer/ParserFuzzTestsInputs/.
@@ -23,7 +24,8 @@ echo "== building (core, shim and the fuzz module's dependencies)"
 if command -v clang >/dev/null 2>&1; then
     echo "== libFuzzer on the plan decoder for ${plan_seconds}s"
     sh "$fuzz/c/build.sh" "$work/bin"
-    cp -n "$fuzz"/corpus/plan/seeds/* "$fuzz"/corpus/plan/regressions/* "$work/plan-corpus/" 2>/dev/null || true
+    cp -n "$fuzz"/corpus/plan/seeds/* "$fuzz"/corpus/plan/libfuzzer/* "$fuzz"/corpus/plan/regressions/* \
+        "$work/plan-corpus/" 2>/dev/null || true
     if "$work/bin/plan-fuzzer" -max_total_time="$plan_seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
         -artifact_prefix="$findings/plan/" -print_final_stats=1 "$work/plan-corpus" >"$work/plan-fuzzer.log" 2>&1; then
         echo "plan decoder: no crash"

@@ -1,5 +1,6 @@
 package io.bulwark.fuzz.json;
 
+import io.bulwark.fuzz.support.Bytes;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -204,23 +205,23 @@ public final class JsonMutator {
                 return out;
             }
             case 2:
-                return splice(in, at, at, randomBytes(1 + gen.below(8)));
+                return Bytes.splice(in, at, at, randomBytes(1 + gen.below(8)));
             case 3:
-                return splice(in, at, Math.min(len, at + 1 + gen.below(16)), new byte[0]);
+                return Bytes.splice(in, at, Math.min(len, at + 1 + gen.below(16)), new byte[0]);
             case 4:
-                return splice(in, at, at, gen.pick(List.of(new byte[] {(byte) 0xc0, (byte) 0x80},
+                return Bytes.splice(in, at, at, gen.pick(List.of(new byte[] {(byte) 0xc0, (byte) 0x80},
                     new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, new byte[] {(byte) 0xff},
                     new byte[] {(byte) 0xf4, (byte) 0x90, 0, 0}, new byte[] {0}, new byte[] {(byte) 0xe2, (byte) 0x82})));
             case 5:
-                return splice(in, 0, 0, new byte[] {(byte) 0xef, (byte) 0xbb, (byte) 0xbf});
+                return Bytes.splice(in, 0, 0, new byte[] {(byte) 0xef, (byte) 0xbb, (byte) 0xbf});
             case 6:
-                return splice(in, len, len, gen.pick(List.of("{}", " x", "]", ",", "\u0000", "//c", "/*"))
+                return Bytes.splice(in, len, len, gen.pick(List.of("{}", " x", "]", ",", "\u0000", "//c", "/*"))
                     .getBytes(StandardCharsets.UTF_8));
             default: {
                 int from = at;
                 int to = Math.min(len, from + 1 + gen.below(64));
                 byte[] copy = java.util.Arrays.copyOfRange(in, from, to);
-                return splice(in, to, to, copy);
+                return Bytes.splice(in, to, to, copy);
             }
         }
     }
@@ -229,13 +230,5 @@ public final class JsonMutator {
         byte[] b = new byte[n];
         gen.random().nextBytes(b);
         return b;
-    }
-
-    private static byte[] splice(byte[] in, int from, int to, byte[] insert) {
-        byte[] out = new byte[in.length - (to - from) + insert.length];
-        System.arraycopy(in, 0, out, 0, from);
-        System.arraycopy(insert, 0, out, from, insert.length);
-        System.arraycopy(in, to, out, from + insert.length, in.length - to);
-        return out;
     }
 }

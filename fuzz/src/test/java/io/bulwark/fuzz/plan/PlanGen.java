@@ -12,6 +12,7 @@ import io.bulwark.core.plan.RootfsPlan;
 import io.bulwark.core.plan.SeccompPlan;
 import io.bulwark.core.plan.SymlinkPlan;
 import io.bulwark.core.plan.SysctlPlan;
+import io.bulwark.core.plan.TimeOffsetsPlan;
 import io.bulwark.core.plan.UserPlan;
 import io.bulwark.fuzz.json.JsonGen;
 import java.util.ArrayList;
@@ -60,7 +61,10 @@ public final class PlanGen {
             gen.chance(50) ? text() : null, gen.chance(30) ? text() : null,
             list(gen.chance(bigPercent) ? 2000 : 12, this::mount), list(8, this::device),
             list(4, () -> new SymlinkPlan(text(), path())), list(10, this::path), list(10, this::path),
-            list(4, () -> new SysctlPlan(sysctlKey(), text())), process(false), fds(true), random.nextBoolean());
+            list(4, () -> new SysctlPlan(sysctlKey(), text())), process(false), fds(true), random.nextBoolean(),
+            gen.chance(30) ? (Integer) random.nextInt() : null,
+            gen.chance(30) ? new TimeOffsetsPlan(longValue(), gen.below(1_000_000_000), longValue(),
+                gen.below(1_000_000_000)) : null);
     }
 
     private ProcessPlan process(boolean needsExecutable) {

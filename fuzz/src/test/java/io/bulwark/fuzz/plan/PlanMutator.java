@@ -1,5 +1,6 @@
 package io.bulwark.fuzz.plan;
 
+import io.bulwark.fuzz.support.Bytes;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -80,13 +81,13 @@ final class PlanMutator {
             case 4: // drop a record
                 if (!records.isEmpty()) {
                     int[] r = records.get(random.nextInt(records.size()));
-                    return splice(in, r[0], r[1], new byte[0]);
+                    return Bytes.splice(in, r[0], r[1], new byte[0]);
                 }
                 return in;
             case 5: // repeat a record
                 if (!records.isEmpty()) {
                     int[] r = records.get(random.nextInt(records.size()));
-                    return splice(in, r[1], r[1], java.util.Arrays.copyOfRange(in, r[0], r[1]));
+                    return Bytes.splice(in, r[1], r[1], java.util.Arrays.copyOfRange(in, r[0], r[1]));
                 }
                 return in;
             case 6: // swap two records
@@ -106,7 +107,7 @@ final class PlanMutator {
                 byte[] ins = new byte[1 + random.nextInt(16)];
                 random.nextBytes(ins);
                 int at = random.nextInt(in.length + 1);
-                return splice(in, at, at, ins);
+                return Bytes.splice(in, at, at, ins);
             }
             default: { // grow a record's value and its length field together
                 if (records.isEmpty()) {
@@ -115,7 +116,7 @@ final class PlanMutator {
                 int[] r = records.get(random.nextInt(records.size()));
                 byte[] ins = new byte[1 + random.nextInt(8)];
                 random.nextBytes(ins);
-                byte[] out = splice(in, r[1], r[1], ins);
+                byte[] out = Bytes.splice(in, r[1], r[1], ins);
                 ByteBuffer bb = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
                 bb.putInt(r[0] + 2, bb.getInt(r[0] + 2) + ins.length);
                 return out;
@@ -136,14 +137,6 @@ final class PlanMutator {
             out.add(new int[] {at, (int) (at + 6 + len)});
             at += 6 + (int) len;
         }
-        return out;
-    }
-
-    private static byte[] splice(byte[] in, int from, int to, byte[] insert) {
-        byte[] out = new byte[in.length - (to - from) + insert.length];
-        System.arraycopy(in, 0, out, 0, from);
-        System.arraycopy(insert, 0, out, from, insert.length);
-        System.arraycopy(in, to, out, from + insert.length, in.length - to);
         return out;
     }
 }

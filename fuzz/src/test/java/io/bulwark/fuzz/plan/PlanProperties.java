@@ -117,10 +117,11 @@ class PlanProperties {
         assertEquals(0, r.exit(), () -> "the sanitized decoder failed (seed " + seed + "): " + tail(r.err()));
     }
 
-    /** The seed corpus of the coverage-guided fuzzer and every plan that ever found a bug, under the sanitizers. */
+    /** The coverage-guided fuzzer's seeds and minimized corpus, and every plan that ever found a bug, under the sanitizers. */
     @Example
     void corpusReplaysCleanUnderSanitizers() {
-        ShimRunner.Run r = ShimRunner.replay(Corpus.root().resolve("plan/seeds"), Corpus.root().resolve("plan/regressions"));
+        ShimRunner.Run r = ShimRunner.replay(Corpus.root().resolve("plan/seeds"), Corpus.root().resolve("plan/libfuzzer"),
+            Corpus.root().resolve("plan/regressions"));
         assertEquals(0, r.exit(), () -> tail(r.err()));
         assertTrue(r.out().startsWith("replayed "), r.out());
     }

@@ -50,6 +50,31 @@ public final class ErrorContract {
         return false;
     }
 
+    /** One problem of an error that lists several (a SpecProblem, a PolicyProblem). */
+    public record Problem(String file, String path, String text) {
+    }
+
+    /** Every listed problem names {@code file} and a JSON path, on one readable line. */
+    public static void checkProblems(String file, java.util.List<Problem> problems) {
+        if (problems.isEmpty()) {
+            throw new AssertionError("an error listing no problem");
+        }
+        for (Problem p : problems) {
+            if (!file.equals(p.file())) {
+                throw new AssertionError("problem names another file: " + abbreviate(p.text()));
+            }
+            if (p.path() == null || !p.path().startsWith("$")) {
+                throw new AssertionError("no JSON path: " + abbreviate(p.text()));
+            }
+            if (p.text().indexOf('\n') >= 0 || p.text().indexOf('\r') >= 0) {
+                throw new AssertionError("not one line: " + abbreviate(p.text()));
+            }
+            if (p.text().length() > MAX_MESSAGE_CHARS) {
+                throw new AssertionError("problem of " + p.text().length() + " characters: " + abbreviate(p.text()));
+            }
+        }
+    }
+
     public static String abbreviate(String s) {
         if (s == null) {
             return "null";
