@@ -212,8 +212,10 @@ static void set_caps(const struct plan *p, int last)
     };
     if (syscall(SYS_capset, &h, d)) die("set capabilities");
     if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) && errno != EINVAL) die("clear ambient caps");
+    /* The kernel only lets a capability be ambient when it is permitted and inheritable; like runc, one that is
+       not is left out rather than failing the container (runc's own `spec` asks for ambient without inheritable). */
     for (int c = 0; c <= last; c++)
-        if ((p->cap_ambient & (1ULL << c)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0))
+        if ((p->cap_ambient & prm & inh & (1ULL << c)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0))
             die("raise ambient capability %d", c);
 }
 

@@ -148,8 +148,14 @@ public final class Runtime {
             if (status != ContainerStatus.CREATED) {
                 throw new BulwarkException("cannot start a container that is " + status.word() + " (" + id + ")");
             }
-            backendNamed(state.backend()).start(record(state, lock.dir()));
+            // recorded first, so that no reader ever sees "created" for a workload that already runs
             store.write(state.withStarted());
+            try {
+                backendNamed(state.backend()).start(record(state, lock.dir()));
+            } catch (RuntimeException e) {
+                store.write(state);
+                throw e;
+            }
             Spec spec = containerSpec(id);
             if (spec.hooks() != null) {
                 // OCI: a failing poststart hook is a warning; the container keeps running.
