@@ -1,9 +1,11 @@
 package io.bulwark.cli;
 
+import io.bulwark.core.api.AppArmorFilter;
 import io.bulwark.core.api.DefaultSeccompFilter;
 import io.bulwark.core.api.Runtime;
 import io.bulwark.core.cgroup.LinuxCgroupHook;
 import io.bulwark.core.linux.LinuxBackend;
+import io.bulwark.core.spi.AppArmor;
 import io.bulwark.core.spi.SeccompCompiler;
 import io.bulwark.vmm.backend.VmBackend;
 import java.util.ServiceLoader;
@@ -23,6 +25,8 @@ public final class RuntimeFactory {
             b.seccompCompiler(compiler);
             b.filter(new DefaultSeccompFilter(compiler));
         });
+        // AppArmor last: it reads what admission decided (a policy may mark AppArmor optional).
+        AppArmor.load().ifPresent(apparmor -> b.filter(new AppArmorFilter(apparmor)));
         return b.build();
     }
 }
