@@ -33,6 +33,7 @@ final class Commands {
             new DeleteCommand(), new ListCommand(), new PsCommand(), new ExecCommand(), new SpecCommand(),
             new FeaturesCommand(), new SeccompCommand(), new ServerCommand(),
             new PauseCommand(), new ResumeCommand(), new UpdateCommand(), new EventsCommand(), new VmCommand(),
+            new io.bulwark.cli.policy.PolicyCommand(),
         }) {
             m.put(c.name(), c);
         }

@@ -20,6 +20,9 @@ public final class RuntimeFactory {
             // made on first use; the invocation wraps them (the resident server's stdio and reaper)
             .backend("linux", () -> ctx.invocation().backend(new LinuxBackend(new LinuxCgroupHook())))
             .backend("vm", () -> ctx.invocation().backend(new VmBackend()));
+        // Tenant admission first, so that the default seccomp filter sees the admitted config.
+        b.filter(io.bulwark.policies.TenantAdmission.commandLineFilter(ctx.tenant(), ctx.configFile(),
+            line -> ctx.err().println("bulwark: " + line)));
         // Seccomp is on by default; the compiler is looked up only when a command builds a runtime.
         ServiceLoader.load(SeccompCompiler.class).findFirst().ifPresent(compiler -> {
             b.seccompCompiler(compiler);

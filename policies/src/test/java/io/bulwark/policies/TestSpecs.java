@@ -7,9 +7,7 @@ import io.bulwark.core.spec.Spec;
 import io.bulwark.policies.admission.Admission;
 import io.bulwark.policies.admission.HostNamespaces;
 import io.bulwark.policies.admission.StandardSeccompProfiles;
-import io.bulwark.policies.inherit.Baseline;
 import io.bulwark.policies.inherit.EffectivePolicy;
-import io.bulwark.policies.inherit.PolicyMerge;
 import io.bulwark.policies.inherit.PolicyResolver;
 import io.bulwark.policies.model.Policy;
 import java.io.UncheckedIOException;
@@ -25,8 +23,14 @@ public final class TestSpecs {
     private TestSpecs() {
     }
 
+    /** Admission on a host with AppArmor. */
     public static Admission admission() {
-        return new Admission(HOST, new StandardSeccompProfiles());
+        return new Admission(HOST, new StandardSeccompProfiles(), true);
+    }
+
+    /** Admission on a host without AppArmor. */
+    public static Admission admissionWithoutAppArmor() {
+        return new Admission(HOST, new StandardSeccompProfiles(), false);
     }
 
     public static ObjectNode config() {
@@ -100,7 +104,7 @@ public final class TestSpecs {
     public static EffectivePolicy shipped(String name) {
         Policy policy = PolicyResolver.builtIn(name);
         Policy effective = policy.base() == null
-            ? PolicyMerge.overlay(Baseline.policy(), policy)
+            ? PolicyResolver.root(policy, "built-in:" + name)
             : PolicyResolver.narrow(shipped(policy.base()).policy(), policy, "built-in:" + name);
         return new EffectivePolicy(name, effective.withIdentity(name, null), java.util.List.of("built-in:" + name));
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bulwark.core.BulwarkException;
+import io.bulwark.core.api.DefaultSeccompFilter;
 import io.bulwark.core.spec.Capabilities;
 import io.bulwark.core.spec.CpuResources;
 import io.bulwark.core.spec.Device;
@@ -38,6 +39,7 @@ import io.bulwark.policies.parse.PolicyProblem;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -70,15 +72,32 @@ public final class Admission {
 
     private final HostNamespaces hostNamespaces;
     private final SeccompProfiles seccompProfiles;
+    private final boolean apparmorEnabled;
 
-    public Admission(HostNamespaces hostNamespaces, SeccompProfiles seccompProfiles) {
+    /**
+     * @param hostNamespaces  recognises the host's namespaces
+     * @param seccompProfiles makes the policy's seccomp profiles
+     * @param apparmorEnabled whether the host enforces AppArmor profiles
+     */
+    public Admission(HostNamespaces hostNamespaces, SeccompProfiles seccompProfiles, boolean apparmorEnabled) {
         this.hostNamespaces = hostNamespaces;
         this.seccompProfiles = seccompProfiles;
+        this.apparmorEnabled = apparmorEnabled;
     }
 
     /** Admission against the running host: real namespace inspection, the standard seccomp profiles. */
     public static Admission forHost() {
-        return new Admission(HostNamespaces.system(), new StandardSeccompProfiles());
+        return new Admission(HostNamespaces.system(), new StandardSeccompProfiles(), apparmorEnabledOnHost());
+    }
+
+    /** AppArmor is enforcing when the module says so ({@code Y}) and its filesystem is there. */
+    static boolean apparmorEnabledOnHost() {
+        try {
+            return Files.readString(Path.of("/sys/module/apparmor/parameters/enabled")).trim().equals("Y")
+                && Files.isDirectory(Path.of("/sys/kernel/security/apparmor"));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
@@ -121,12 +140,13 @@ public final class Admission {
                 noNewPrivileges(process.noNewPrivileges());
                 apparmor(process.apparmorProfile());
             }
-            seccomp(linux.seccomp());
             mounts(spec.mounts() == null ? List.of() : spec.mounts());
             devices(linux);
             namespaces(linux.namespaces() == null ? List.of() : linux.namespaces());
             resources(linux.resources());
             hooks(spec.hooks());
+            // last: the built-in profiles depend on the capabilities the container ends up with
+            seccomp(linux.seccomp(), annotations.get(DefaultSeccompFilter.ANNOTATION));
 
             if (!violations.isEmpty()) {
                 return new AdmissionResult(tenant, Decision.REFUSED, null, backend, List.copyOf(violations),
@@ -316,38 +336,73 @@ public final class Admission {
 
         private void apparmor(String asked) {
             String profile = p.apparmor().profile();
-            if (profile != null && !profile.equals(asked)) {
-                object(tree, "process").put("apparmorProfile", profile);
-                change("$.process.apparmorProfile", "apparmor.profile", asked, profile);
+            boolean mayBeAbsent = Boolean.TRUE.equals(p.apparmor().mayBeAbsent());
+            String wanted = profile != null ? profile : asked;
+            if (wanted == null) {
+                return;
+            }
+            if (!apparmorEnabled) {
+                if (!mayBeAbsent) {
+                    violation("$.process.apparmorProfile", "apparmor.mayBeAbsent",
+                        "AppArmor profile " + JsonPath.printable(wanted) + " on a host without AppArmor");
+                } else if (asked != null) {
+                    object(tree, "process").remove("apparmorProfile");
+                    change("$.process.apparmorProfile", "apparmor.mayBeAbsent", asked,
+                        "none (this host has no AppArmor)");
+                }
+                return;
+            }
+            if (!wanted.equals(asked)) {
+                object(tree, "process").put("apparmorProfile", wanted);
+                change("$.process.apparmorProfile", "apparmor.profile", asked, wanted);
             }
         }
 
         // ---- seccomp ------------------------------------------------------------------------------------------
 
-        private void seccomp(Seccomp asked) {
+        private void seccomp(Seccomp asked, String optOut) {
             var rule = p.seccomp();
-            Seccomp wanted = seccompProfiles.profile(rule.profile(), rule.file());
+            boolean bundleMayReplace = Boolean.TRUE.equals(rule.bundleMayReplace());
             String name = rule.profile().json() + (rule.file() == null ? "" : " " + rule.file());
-            if (asked == null) {
-                if (wanted != null) {
-                    object(tree, "linux").set("seccomp", JSON.valueToTree(wanted));
-                }
-                change("$.linux.seccomp", "seccomp.profile", null, "profile " + name);
-                return;
-            }
-            if (Boolean.TRUE.equals(rule.bundleMayReplace()) || asked.equals(wanted)) {
-                return;
-            }
-            if (tighten(rule.enforcement())) {
-                if (wanted == null) {
-                    object(tree, "linux").remove("seccomp");
+            String optOutPath = JsonPath.field("$.annotations", DefaultSeccompFilter.ANNOTATION);
+            boolean unconfined = DefaultSeccompFilter.UNCONFINED.equals(optOut);
+            if (unconfined && !bundleMayReplace) {
+                if (tighten(rule.enforcement())) {
+                    object(tree, "annotations").remove(DefaultSeccompFilter.ANNOTATION);
+                    change(optOutPath, "seccomp.bundleMayReplace", optOut, "removed");
                 } else {
-                    object(tree, "linux").set("seccomp", JSON.valueToTree(wanted));
+                    violation(optOutPath, "seccomp.bundleMayReplace", "running without seccomp (the policy's profile is "
+                        + name + ")");
                 }
-                change("$.linux.seccomp", "seccomp.bundleMayReplace", "the bundle's own profile", "profile " + name);
-            } else {
-                violation("$.linux.seccomp", "seccomp.bundleMayReplace",
-                    "its own seccomp profile (the policy's is " + name + ")");
+            }
+            if (asked == null && unconfined && bundleMayReplace) {
+                return; // the policy lets the bundle choose, and it chose no filter
+            }
+            if (asked != null && bundleMayReplace) {
+                return;
+            }
+            Seccomp wanted = seccompProfiles.profile(rule.profile(), rule.file(), finalCapabilities());
+            if (asked == null) {
+                object(tree, "linux").set("seccomp", JSON.valueToTree(wanted));
+                change("$.linux.seccomp", "seccomp.profile", null, "profile " + name);
+            } else if (!asked.equals(wanted)) {
+                if (tighten(rule.enforcement())) {
+                    object(tree, "linux").set("seccomp", JSON.valueToTree(wanted));
+                    change("$.linux.seccomp", "seccomp.bundleMayReplace", "the bundle's own profile", "profile " + name);
+                } else {
+                    violation("$.linux.seccomp", "seccomp.bundleMayReplace",
+                        "its own seccomp profile (the policy's is " + name + ")");
+                }
+            }
+        }
+
+        /** The capabilities as admission leaves them (after any were dropped). */
+        private Capabilities finalCapabilities() {
+            JsonNode caps = tree.path("process").path("capabilities");
+            try {
+                return caps.isObject() ? JSON.treeToValue(caps, Capabilities.class) : null;
+            } catch (IOException e) {
+                throw new BulwarkException("cannot read back the capabilities: " + e.getMessage(), e);
             }
         }
 

@@ -1,5 +1,6 @@
 package io.bulwark.policies.admission;
 
+import io.bulwark.core.spec.Capabilities;
 import io.bulwark.core.spec.Seccomp;
 import io.bulwark.policies.model.SeccompProfileKind;
 
@@ -8,8 +9,9 @@ import io.bulwark.policies.model.SeccompProfileKind;
 public interface SeccompProfiles {
 
     /**
-     * The profile's {@code linux.seccomp} section, or null for the runtime's built-in default (a config without a
-     * seccomp section gets it). Throws {@link io.bulwark.core.BulwarkException} when the profile is unavailable.
+     * The profile's {@code linux.seccomp} section for a process with these capabilities (the built-in profiles
+     * allow some syscalls only to holders of a capability). Throws {@link io.bulwark.core.BulwarkException} when
+     * the profile cannot be had (a profile file that is missing or invalid).
      */
-    Seccomp profile(SeccompProfileKind kind, String file);
+    Seccomp profile(SeccompProfileKind kind, String file, Capabilities capabilities);
 }

@@ -48,13 +48,22 @@ public final class Baseline {
         List.of("proc", "sysfs", "tmpfs", "devpts", "mqueue", "cgroup", "cgroup2");
 
     public static Policy policy() {
+        return policy(FORBIDDEN_HOST_PATHS);
+    }
+
+    /** The baseline for a root policy that names its own forbidden host paths. */
+    public static Policy policyWithoutForbiddenPaths() {
+        return policy(List.of());
+    }
+
+    private static Policy policy(List<String> forbidden) {
         return new Policy(null, "baseline", "built-in strict defaults", null,
             new BackendPolicy(List.of("linux", "vm"), "linux"),
             new IdentityPolicy(true, null, null, true, Enforcement.REFUSE),
             new CapabilityPolicy(List.of(), Enforcement.REFUSE),
             true,
             new SeccompPolicy(SeccompProfileKind.DEFAULT, null, false, Enforcement.TIGHTEN),
-            new MountPolicy(STANDARD_FILESYSTEMS, List.of(), FORBIDDEN_HOST_PATHS, Enforcement.REFUSE),
+            new MountPolicy(STANDARD_FILESYSTEMS, List.of(), forbidden, Enforcement.REFUSE),
             new DevicePolicy(STANDARD_DEVICES, Enforcement.REFUSE),
             new NamespacePolicy(List.of(), List.of(), Enforcement.REFUSE),
             new NetworkPolicy(NetworkMode.NONE),

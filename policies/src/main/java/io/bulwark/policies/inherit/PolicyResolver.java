@@ -20,13 +20,15 @@ import java.util.regex.Pattern;
 
 /**
  * Finds a tenant's policy ({@code DIR/TENANT.json}), follows {@code extends} to its root, checks that every level
- * only narrows the one below it, and returns the effective policy. The shipped {@code default} policy is built in
- * and used when the directory has no {@code default.json} of its own.
+ * only narrows the one below it, and returns the effective policy. The shipped policies ({@code default},
+ * {@code ci-runner}, {@code code-exec}, {@code trusted-internal}) are built in: each is used when the directory has
+ * no file of that name (a file there replaces it).
  */
 public final class PolicyResolver {
     /** Deep enough for any sane hierarchy; a longer chain is a mistake. */
     static final int MAX_DEPTH = 16;
-    public static final String BUILT_IN_DEFAULT = "default";
+    /** The policies shipped inside Bulwark. */
+    public static final List<String> BUILT_IN = List.of("default", "ci-runner", "code-exec", "trusted-internal");
     private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     private static final String BUILT_IN_RESOURCE = "/io/bulwark/policies/examples/";
 
@@ -62,16 +64,21 @@ public final class PolicyResolver {
         List<String> origins = new ArrayList<>();
         Policy effective = null;
         for (Level level : chain) { // root first
-            effective = effective == null ? root(level) : narrow(effective, level.policy(), level.origin());
+            effective = effective == null ? root(level.policy(), level.origin())
+                : narrow(effective, level.policy(), level.origin());
             origins.add(level.origin());
         }
         return new EffectivePolicy(tenant, effective.withIdentity(tenant, null), List.copyOf(origins));
     }
 
-    /** A root policy is laid over the baseline; it may set anything. */
-    private static Policy root(Level level) {
-        Policy effective = PolicyMerge.overlay(Baseline.policy(), level.policy());
-        List<PolicyProblem> problems = PolicyLinter.lintEffective(effective, level.origin());
+    /**
+     * A root policy is laid over the baseline; it may set anything. Its {@code mounts.forbidden}, when it has one,
+     * replaces the baseline's list (a child's is added to its base's).
+     */
+    public static Policy root(Policy policy, String origin) {
+        boolean ownForbidden = policy.mounts() != null && policy.mounts().forbidden() != null;
+        Policy effective = PolicyMerge.overlay(ownForbidden ? Baseline.policyWithoutForbiddenPaths() : Baseline.policy(), policy);
+        List<PolicyProblem> problems = PolicyLinter.lintEffective(effective, origin);
         if (!problems.isEmpty()) {
             throw new PolicyException(problems);
         }
@@ -101,7 +108,7 @@ public final class PolicyResolver {
             }
             return new Level(file.toString(), policy);
         }
-        if (BUILT_IN_DEFAULT.equals(name)) {
+        if (BUILT_IN.contains(name)) {
             return new Level("built-in:" + name, builtIn(name));
         }
         throw new BulwarkException("no policy for tenant '" + name + "': " + (file == null

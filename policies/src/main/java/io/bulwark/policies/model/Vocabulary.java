@@ -1,5 +1,6 @@
 package io.bulwark.policies.model;
 
+import io.bulwark.core.spec.SpecNames;
 import java.util.List;
 import java.util.Set;
 
@@ -13,16 +14,8 @@ public final class Vocabulary {
     /** Namespace types the {@code namespaces} section governs (network: {@code network}; user: {@code identity}). */
     public static final List<String> SHAREABLE_NAMESPACES = List.of("cgroup", "ipc", "mount", "pid", "time", "uts");
 
-    /** Linux 6.1's capabilities. */
-    public static final Set<String> CAPABILITIES = Set.of(
-        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL",
-        "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE",
-        "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE",
-        "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT",
-        "CAP_SYS_NICE", "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
-        "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG",
-        "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
-        "CAP_CHECKPOINT_RESTORE");
+    /** The capabilities the OCI config parser knows. */
+    public static final Set<String> CAPABILITIES = Set.copyOf(SpecNames.CAPABILITIES);
 
     /** Device types of the OCI spec ({@code a}: any, in device rules and allowances). */
     public static final Set<String> DEVICE_TYPES = Set.of("a", "b", "c", "u", "p");

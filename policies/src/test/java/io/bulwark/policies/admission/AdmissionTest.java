@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bulwark.core.spec.Spec;
 import io.bulwark.policies.TestSpecs;
+import io.bulwark.seccomp.profile.DefaultProfile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -62,7 +63,7 @@ class AdmissionTest {
         assertEquals("linux", s.annotations().get(Admission.BACKEND_ANNOTATION));
         assertEquals("default", s.annotations().get(Admission.TENANT_ANNOTATION));
         assertEquals("bulwark-default", s.process().apparmorProfile());
-        assertNull(s.linux().seccomp(), "the default profile is the runtime's own default");
+        assertEquals(DefaultProfile.forCapabilities(s.process().capabilities()), s.linux().seccomp());
         assertTrue(r.changes().stream().anyMatch(c -> c.path().equals("$.linux.resources.memory.limit")
             && c.to().contains("512MiB")), () -> r.changes().toString());
     }
@@ -171,9 +172,7 @@ class AdmissionTest {
         array(c, "mounts").addObject().put("destination", "/cache").put("type", "bind").put("source", "/srv/ci/cache")
             .putArray("options").add("rbind").add("rw");
         array(c, "mounts").addObject().put("destination", "/etc/x").put("type", "bind").put("source", "/srv/other");
-        object(c, "linux").putArray("uidMappings").addObject().put("containerID", 0).put("hostID", 200000).put("size", 65536);
-        object(c, "linux").putArray("gidMappings").addObject().put("containerID", 0).put("hostID", 200000).put("size", 65536);
-        AdmissionResult r = admit("ci-runner", c);
+                AdmissionResult r = admit("ci-runner", c);
         assertEquals(1, r.violations().size(), r.violations()::toString);
         assertTrue(has(r.violations(), "$.mounts[8].source", "mounts.hostPaths", "/srv/other"));
         array(c, "mounts").remove(8);
@@ -200,7 +199,7 @@ class AdmissionTest {
         assertTrue(has(admit("default", c).violations(), "$.linux.namespaces", "identity.userNamespace", "no user namespace"));
         AdmissionResult r = admit("ci-runner", c);
         assertTrue(r.admitted(), r.violations()::toString);
-        assertEquals(200000L, r.spec().linux().uidMappings().get(0).hostID());
+        assertEquals(100000L, r.spec().linux().uidMappings().get(0).hostID());
         assertTrue(r.spec().linux().namespaces().stream().anyMatch(n -> n.type().equals("user")));
     }
 
@@ -238,10 +237,55 @@ class AdmissionTest {
         object(c, "linux", "seccomp").put("defaultAction", "SCMP_ACT_ALLOW");
         AdmissionResult r = admit("default", c);
         assertTrue(r.admitted());
-        assertNull(r.spec().linux().seccomp());
+        assertEquals(DefaultProfile.forCapabilities(r.spec().process().capabilities()), r.spec().linux().seccomp());
         assertTrue(r.changes().stream().anyMatch(ch -> ch.path().equals("$.linux.seccomp") && ch.rule().equals("seccomp.bundleMayReplace")));
         AdmissionResult trusted = admit("trusted-internal", c);
         assertEquals("SCMP_ACT_ALLOW", trusted.spec().linux().seccomp().defaultAction());
+    }
+
+    @Test
+    void theStrictProfileLeavesOutWhatTheDefaultAllows() {
+        ObjectNode c = config();
+        object(c, "annotations").put(Admission.POLICY_ANNOTATION, "{\"seccomp\": {\"profile\": \"strict\"}}");
+        AdmissionResult r = admit("default", c);
+        assertTrue(r.admitted(), r.violations()::toString);
+        List<String> allowed = r.spec().linux().seccomp().syscalls().stream()
+            .filter(rule -> rule.action().equals("SCMP_ACT_ALLOW")).flatMap(rule -> rule.names().stream()).toList();
+        assertTrue(allowed.contains("read") && allowed.contains("execve"));
+        for (String gone : List.of("vmsplice", "modify_ldt", "kcmp", "personality", "unshare")) {
+            assertFalse(allowed.contains(gone), gone);
+        }
+        assertTrue(DefaultProfile.forCapabilities(r.spec().process().capabilities()).syscalls().get(0).names().contains("vmsplice"));
+    }
+
+    @Test
+    void theBundleCannotOptOutOfSeccompUnlessThePolicyLetsIt() {
+        ObjectNode c = config();
+        object(c, "annotations").put("io.bulwark.seccomp", "unconfined");
+        AdmissionResult r = admit("default", c);
+        assertTrue(r.admitted());
+        assertNull(r.spec().annotations().get("io.bulwark.seccomp"));
+        assertEquals(DefaultProfile.forCapabilities(r.spec().process().capabilities()), r.spec().linux().seccomp());
+        AdmissionResult trusted = admit("trusted-internal", c);
+        assertEquals("unconfined", trusted.spec().annotations().get("io.bulwark.seccomp"));
+        assertNull(trusted.spec().linux().seccomp());
+    }
+
+    @Test
+    void onAHostWithoutAppArmorTheProfileIsDroppedOrTheContainerRefusedAsThePolicySays() {
+        ObjectNode c = config();
+        object(c, "process").put("apparmorProfile", "docker-default");
+        AdmissionResult lenient = TestSpecs.admissionWithoutAppArmor().admit(shipped("default"), spec(c), bundle, null);
+        assertTrue(lenient.admitted(), lenient.violations()::toString);
+        assertNull(lenient.spec().process().apparmorProfile());
+        assertTrue(lenient.apparmorOptional());
+        assertTrue(lenient.changes().stream().anyMatch(ch -> ch.rule().equals("apparmor.mayBeAbsent")), lenient.changes()::toString);
+        object(c, "annotations").put(Admission.POLICY_ANNOTATION, "{\"apparmor\": {\"mayBeAbsent\": false}}");
+        AdmissionResult strict = TestSpecs.admissionWithoutAppArmor().admit(shipped("default"), spec(c), bundle, null);
+        assertTrue(has(strict.violations(), "$.process.apparmorProfile", "apparmor.mayBeAbsent", "bulwark-default"),
+            strict.violations()::toString);
+        AdmissionResult withAppArmor = admit("default", c);
+        assertEquals("bulwark-default", withAppArmor.spec().process().apparmorProfile());
     }
 
     @Test

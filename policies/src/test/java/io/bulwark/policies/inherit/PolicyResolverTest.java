@@ -88,6 +88,16 @@ class PolicyResolverTest {
     }
 
     @Test
+    void aRootPolicysForbiddenListReplacesTheBaselinesAndAChildsIsAdded() throws Exception {
+        write("lab", "{\"name\": \"lab\", \"mounts\": {\"forbidden\": [\"/srv/secret\"]}}");
+        assertEquals(List.of("/srv/secret"), resolve("lab").policy().mounts().forbidden());
+        write("lab-child", "{\"name\": \"lab-child\", \"extends\": \"lab\", \"mounts\": {\"forbidden\": [\"/x\"]}}");
+        assertEquals(List.of("/srv/secret", "/x"), resolve("lab-child").policy().mounts().forbidden());
+        write("plain", "{\"name\": \"plain\"}");
+        assertEquals(Baseline.FORBIDDEN_HOST_PATHS, resolve("plain").policy().mounts().forbidden());
+    }
+
+    @Test
     void aWallClockLimitCannotBeLifted() throws Exception {
         write("short", "{\"name\": \"short\", \"extends\": \"default\", \"wallClockLimitSeconds\": 60}");
         PolicyException e = widening("{\"name\": \"child\", \"extends\": \"short\", \"wallClockLimitSeconds\": 600}");
