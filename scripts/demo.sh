@@ -14,6 +14,7 @@ mvn -B -q -ntp -DskipTests package
 bulwark="$PWD/cli/target/bulwark/bin/bulwark"
 
 work=$(mktemp -d /tmp/bulwark-demo.XXXXXX)
+chmod 755 "$work"   # container root is an unprivileged host uid: it must reach the rootfs
 trap 'rm -rf "$work"' EXIT
 root="$work/state"
 BULWARK="$bulwark" scripts/make-bundle.sh "$work/bundle" \

@@ -41,6 +41,9 @@ path, args = sys.argv[1], sys.argv[2:]
 cfg = json.load(open(path))
 cfg["process"]["args"] = args
 cfg["process"]["terminal"] = False
+# the root stays read-only; scratch space is a small tmpfs
+cfg["mounts"].append({"destination": "/tmp", "type": "tmpfs", "source": "tmpfs",
+                      "options": ["nosuid", "nodev", "mode=1777", "size=16m"]})
 json.dump(cfg, open(path, "w"), indent=2)
 PY
 fi

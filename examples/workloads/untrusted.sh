@@ -18,6 +18,7 @@ try "load a kernel module"                  insmod /nonexistent.ko
 try "reach the network"                     sh -c 'ip link show | grep -v "lo:" | grep -q "state UP"'
 try "write /proc/sysrq-trigger"             sh -c 'echo b > /proc/sysrq-trigger'
 try "read /proc/kcore"                      sh -c 'test "$(head -c1 /proc/kcore | wc -c)" -gt 0'
-try "change the clock"                      date -s 2000-01-01
+# (busybox date exits 0 even when it cannot set the time; setting it to "now" is harmless either way)
+try "change the clock"                      sh -c '! date -s "$(date "+%Y-%m-%d %H:%M:%S")" 2>&1 | grep -q "can.t set"' 
 try "raise capabilities (chown a root file)" chown 1:1 /bin/busybox
 grep -E '^(CapEff|NoNewPrivs|Seccomp):' /proc/self/status
