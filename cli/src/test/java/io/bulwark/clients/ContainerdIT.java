@@ -160,4 +160,20 @@ class ContainerdIT {
         assertNotEquals(0, r.code());
         assertTrue(r.all().contains("/no/such/program"), "containerd must report Bulwark's error: " + r.all());
     }
+
+    @Test
+    void aPerTenantRuntimeBinaryAppliesThatTenantsPolicy() {
+        // without a tenant, a privileged task keeps CAP_SYS_ADMIN (bit 21) ...
+        Result plain = ctr("run", "--rm", "--privileged", "--runc-binary", binary.toString(), "--runc-root",
+            runtimeRoot.toString(), "--rootfs", rootfs.toString(), "c-priv", "/bin/sh", "-c", "grep CapEff /proc/self/status");
+        assertEquals(0, plain.code(), plain.all());
+        long capEff = Long.parseLong(plain.out().trim().split("\\s+")[1], 16);
+        assertTrue((capEff & (1L << 21)) != 0, plain.all());
+        // ... while the runtime entry bulwark@default refuses it with the policy's reasons
+        Result tenant = ctr("run", "--rm", "--privileged", "--runc-binary", tenantBinary.toString(), "--runc-root",
+            runtimeRoot.toString(), "--rootfs", rootfs.toString(), "c-tenant", "/bin/sh", "-c", "true");
+        assertNotEquals(0, tenant.code(), tenant.all());
+        assertTrue(tenant.all().contains("refused by tenant 'default'") && tenant.all().contains("CAP_SYS_ADMIN"),
+            tenant.all());
+    }
 }
