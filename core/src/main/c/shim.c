@@ -3,6 +3,7 @@
  *   bulwark-shim exec PLANFD   join a running container and execve an extra process
  *   bulwark-shim hook PLANFD   join a container's namespaces and run a hook program
  *   bulwark-shim --check-plan  decode a plan from stdin and print its canonical text (exit 2 if invalid)
+ * As pid 1 (the init of a Bulwark microVM, argv[1] absent or "guest") it runs in guest mode: see run_guest.
  * Stage 0 (this process) joins namespaces given by path, then clones the process that does the rest with
  * CLONE_PARENT so that it is a child of the JVM, reports its pid and exits. */
 #define _GNU_SOURCE
@@ -20,15 +21,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/io.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/reboot.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -45,6 +50,8 @@
 #endif
 
 int g_sync_fd = -1;
+/* What a failed setup exits with: 1 under a runtime that reads the sync socket, 127 in a guest (as a shell would). */
+static int g_die_status = 1;
 
 void sync_send(uint32_t type, int32_t err, uint32_t value, const char *text)
 {
@@ -77,7 +84,7 @@ void die(const char *fmt, ...)
     va_start(ap, fmt);
     vreport(err, 1, fmt, ap);
     va_end(ap);
-    _exit(1);
+    _exit(g_die_status);
 }
 
 void die_err(int err, const char *fmt, ...)
@@ -86,7 +93,7 @@ void die_err(int err, const char *fmt, ...)
     va_start(ap, fmt);
     vreport(err, 0, fmt, ap);
     va_end(ap);
-    _exit(1);
+    _exit(g_die_status);
 }
 
 void sync_wait(uint32_t type)
@@ -451,8 +458,103 @@ static void run_joined(const struct plan *p)
     exec_workload(p, exe);
 }
 
+/* ---- guest mode: pid 1 of a microVM ---- */
+
+#define GUEST_PLAN "/.bulwark/plan"
+#define GUEST_EXIT_PORT 0x501 /* Bulwark's exit device, compatible with QEMU's isa-debug-exit */
+#define I8042_COMMAND_PORT 0x64
+#define I8042_RESET 0xfe
+
+/* pid 1 must never exit (the kernel panics): it reports a status and ends the VM. */
+static void guest_power_off(int status) __attribute__((noreturn));
+static void guest_power_off(int status)
+{
+    sync();
+    if (ioperm(GUEST_EXIT_PORT, 2, 1) == 0) outb((unsigned char)status, GUEST_EXIT_PORT);
+    reboot(RB_POWER_OFF);
+    /* A VMM without an exit device or ACPI power-off still stops on a keyboard-controller reset. */
+    if (ioperm(I8042_COMMAND_PORT, 1, 1) == 0) outb(I8042_RESET, I8042_COMMAND_PORT);
+    for (;;) pause();
+}
+
+static void guest_fail(const char *what)
+{
+    dprintf(2, "bulwark-shim (guest): %s: %s\n", what, strerror(errno));
+    guest_power_off(127);
+}
+
+static void guest_mount(const char *source, const char *target, const char *type, unsigned long flags,
+                        const char *data)
+{
+    if (mkdir(target, 0755) && errno != EEXIST) guest_fail(target);
+    if (mount(source, target, type, flags, data) && errno != EBUSY) guest_fail(target);
+}
+
+/* The workload's process: the plan's namespaces (the guest kernel is the outer boundary), then the same
+ * credentials, capabilities, no_new_privs and seccomp as under the linux backend. The initramfs is the rootfs. */
+static void guest_workload(const struct plan *p)
+{
+    if (setsid() < 0) die("setsid");
+    if (p->hostname && sethostname(p->hostname, strlen(p->hostname))) die("sethostname");
+    if (p->domainname && setdomainname(p->domainname, strlen(p->domainname))) die("setdomainname");
+    set_rlimits(p);
+    become_user(p);
+    const char *exe = resolve_executable(p);
+    if (p->has_personality && personality(p->personality) < 0) die("personality 0x%x", p->personality);
+    if (p->has_seccomp && p->no_new_privs) install_seccomp(p);
+    exec_workload(p, exe);
+}
+
+/* Mounts the kernel filesystems, puts the console on stdio, runs the workload of GUEST_PLAN, reaps every orphan,
+ * reports the workload's exit status through the exit device and powers the VM off. */
+static int run_guest(void)
+{
+    guest_mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+    guest_mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+    guest_mount("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, "mode=0755");
+    int console = open("/dev/console", O_RDWR | O_NOCTTY);
+    if (console >= 0) {
+        for (int fd = 0; fd < 3; fd++) dup2(console, fd);
+        if (console > 2) close(console);
+    }
+    int fd = open(GUEST_PLAN, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) guest_fail("open " GUEST_PLAN);
+    g_die_status = 127;
+    size_t len;
+    unsigned char *buf = read_all(fd, &len);
+    close(fd);
+    struct plan p;
+    char err[512];
+    if (plan_decode(buf, len, &p, err, sizeof(err))) {
+        dprintf(2, "bulwark-shim (guest): invalid plan %s: %s\n", GUEST_PLAN, err);
+        guest_power_off(127);
+    }
+    if (p.kind != PLAN_INIT) {
+        errno = EINVAL;
+        guest_fail("the guest plan is not an init plan");
+    }
+    /* Nothing on the other side of a descriptor here: no runtime, no console socket, no exec FIFO. */
+    p.sync_fd = p.console_fd = p.fifo_fd = -1;
+    p.terminal = 0;
+    p.create_hooks = 0;
+    p.seccomp_flags &= ~(uint32_t)SECCOMP_FILTER_FLAG_NEW_LISTENER;
+    /* No id maps without a runtime to write them, and no time offsets: those two stay with the guest kernel. */
+    unsigned long flags = p.ns_new & ~(unsigned long)(CLONE_NEWUSER | CLONE_NEWTIME);
+    long child = syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+    if (child < 0) guest_fail("clone the workload");
+    if (child == 0) guest_workload(&p);
+    for (;;) {
+        int status;
+        pid_t pid = waitpid(-1, &status, 0);
+        if (pid < 0 && errno == EINTR) continue;
+        if (pid < 0) guest_fail("waitpid");
+        if (pid == child) guest_power_off(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+    }
+}
+
 int main(int argc, char **argv)
 {
+    if (getpid() == 1 && (argc == 1 || !strcmp(argv[1], "guest"))) return run_guest();
     if (argc == 2 && !strcmp(argv[1], "--check-plan")) return check_plan();
     if (argc == 2 && !strcmp(argv[1], "--version")) {
         printf("bulwark-shim plan-version %d\n", PLAN_VERSION);

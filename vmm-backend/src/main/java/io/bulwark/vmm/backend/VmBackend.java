@@ -7,6 +7,8 @@ import io.bulwark.core.backend.ContainerRecord;
 import io.bulwark.core.backend.CreateRequest;
 import io.bulwark.core.backend.ExecRequest;
 import io.bulwark.core.backend.Stdio;
+import io.bulwark.core.plan.SeccompPlan;
+import io.bulwark.core.plan.SpecConverter;
 import io.bulwark.core.spec.Process;
 import io.bulwark.core.spec.Spec;
 import io.bulwark.core.state.ProcessInfo;
@@ -88,8 +90,8 @@ public final class VmBackend implements Backend {
             : r.bundle().resolve(spec.root().path());
         Path initramfs = r.stateDir().resolve(INITRAMFS);
         try {
-            Files.write(initramfs, GuestImage.initramfs(rootfs, process.args(),
-                process.env() == null ? List.of() : process.env(), process.cwd()));
+            Files.write(initramfs, GuestImage.initramfs(rootfs, SpecConverter.convert(spec, r.bundle(), false,
+                r.seccompFilter() == null ? null : new SeccompPlan(r.seccompFlags(), r.seccompFilter()))));
             Path fifo = r.stateDir().resolve(VmmLaunch.START_FIFO);
             Files.deleteIfExists(fifo);
             sys.mkfifo(fifo.toString(), 0600);

@@ -1,60 +1,55 @@
 package io.bulwark.vmm.guest;
 
 import io.bulwark.core.BulwarkException;
+import io.bulwark.core.plan.FdPlan;
+import io.bulwark.core.plan.Plan;
+import io.bulwark.core.plan.PlanEncoder;
 import io.bulwark.vmm.initramfs.Initramfs;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
- * What a guest boots into: the initramfs made of the container's rootfs, the static guest init as {@code /init},
- * and the workload's description under {@code /.bulwark} (argv and environment as NUL-separated lists, the working
- * directory).
+ * What a guest boots into: the initramfs made of the container's rootfs, Bulwark's static shim as {@code /init}
+ * (it runs in guest mode as pid 1) and the container's init plan, the one the linux backend hands the same shim,
+ * at {@code /.bulwark/plan}.
  */
 public final class GuestImage {
     private GuestImage() {
     }
 
-    public static final String INIT_RESOURCE = "/io/bulwark/vmm/native/bulwark-guest-init";
-    public static final String CONFIG_DIR = ".bulwark";
+    /** The shim that core's build links statically; as pid 1 of a guest it is the guest init. */
+    public static final String SHIM_RESOURCE = "/io/bulwark/core/native/bulwark-shim";
+    public static final String PLAN_PATH = ".bulwark/plan";
 
-    /** The guest init binary carried in the jar. */
+    /**
+     * No runtime, console socket or exec FIFO is on the other side of a descriptor in a guest: the shim in guest
+     * mode uses none of them, but the plan format wants a well-formed sync descriptor.
+     */
+    static final FdPlan GUEST_FDS = new FdPlan(3, -1, -1, 0);
+
+    /** The shim binary carried in core's jar. */
     public static byte[] guestInit() {
-        try (InputStream in = GuestImage.class.getResourceAsStream(INIT_RESOURCE)) {
+        try (InputStream in = Plan.class.getResourceAsStream(SHIM_RESOURCE)) {
             if (in == null) {
-                throw new BulwarkException("the guest init (" + INIT_RESOURCE + ") is missing from the classpath");
+                throw new BulwarkException("the shim (" + SHIM_RESOURCE + ") is missing from the classpath");
             }
             return in.readAllBytes();
         } catch (IOException e) {
-            throw new BulwarkException("cannot read the guest init: " + e.getMessage(), e);
+            throw new BulwarkException("cannot read the shim: " + e.getMessage(), e);
         }
     }
 
-    public static byte[] initramfs(Path rootfs, List<String> args, List<String> env, String cwd) {
-        if (args.isEmpty()) {
-            throw new BulwarkException("the workload has no arguments (process.args is empty)");
+    /** The initramfs: rootfs (or nothing), the shim as /init, the encoded plan. */
+    public static byte[] initramfs(Path rootfs, Plan plan) {
+        if (plan.kind() != Plan.Kind.INIT) {
+            throw new BulwarkException("a guest boots an init plan, not " + plan.kind());
         }
         Map<String, Initramfs.FileEntry> extra = new LinkedHashMap<>();
         extra.put("init", new Initramfs.FileEntry(0755, guestInit()));
-        extra.put(CONFIG_DIR + "/argv", new Initramfs.FileEntry(0400, nulList(args)));
-        extra.put(CONFIG_DIR + "/env", new Initramfs.FileEntry(0400, nulList(env)));
-        extra.put(CONFIG_DIR + "/cwd", new Initramfs.FileEntry(0400,
-            (cwd == null || cwd.isEmpty() ? "/" : cwd).getBytes(StandardCharsets.UTF_8)));
+        extra.put(PLAN_PATH, new Initramfs.FileEntry(0400, PlanEncoder.encode(plan.withFds(GUEST_FDS))));
         return Initramfs.build(rootfs, extra);
-    }
-
-    static byte[] nulList(List<String> items) {
-        StringBuilder s = new StringBuilder();
-        for (String item : items) {
-            if (item.indexOf('\0') >= 0) {
-                throw new BulwarkException("a workload argument or variable contains a NUL byte: " + item);
-            }
-            s.append(item).append('\0');
-        }
-        return s.toString().getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -18,7 +18,7 @@ public final class GuestRootfs {
     public static Path create(Path dir) throws IOException {
         Path bin = Files.createDirectories(dir.resolve("bin"));
         Files.copy(BUSYBOX, bin.resolve("busybox"));
-        for (String applet : new String[] {"sh", "echo", "uname", "cat", "true", "false"}) {
+        for (String applet : new String[] {"sh", "echo", "uname", "cat", "grep", "true", "false"}) {
             Files.createSymbolicLink(bin.resolve(applet), Path.of("busybox"));
         }
         Files.createDirectories(dir.resolve("etc"));

@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bulwark.core.plan.Plan;
+import io.bulwark.core.plan.SeccompPlan;
+import io.bulwark.core.plan.SpecConverter;
+import io.bulwark.core.spec.DefaultSpec;
+import io.bulwark.core.spec.Spec;
 import io.bulwark.core.testing.Requirements;
 import io.bulwark.vmm.devices.DebugExit;
 import java.nio.charset.StandardCharsets;
@@ -40,11 +45,28 @@ class GuestUnderQemuTest {
     record Boot(int status, String console) {
     }
 
+    /**
+     * The plan the linux backend would run for the secure default config with these arguments, with a seccomp
+     * filter that allows everything (what matters here is that the guest installs it, not what it denies).
+     */
+    static Plan plan(Path bundle, List<String> args) {
+        Spec d = DefaultSpec.create();
+        io.bulwark.core.spec.Process p = d.process();
+        io.bulwark.core.spec.Process process = new io.bulwark.core.spec.Process(false, null, p.user(), args, null, List.of("PATH=/bin", "HOME=/"), "/",
+            p.capabilities(), p.rlimits(), true, null, null, null, null, null, null);
+        Spec spec = new Spec(d.ociVersion(), process, d.root(), d.hostname(), d.domainname(), d.mounts(), d.hooks(),
+            d.annotations(), d.linux());
+        return SpecConverter.convert(spec, bundle, false, new SeccompPlan(0, ALLOW_ALL));
+    }
+
+    /** One classic-BPF instruction: BPF_RET | BPF_K, SECCOMP_RET_ALLOW (little-endian struct sock_filter). */
+    static final byte[] ALLOW_ALL = {0x06, 0, 0, 0, 0, 0, (byte) 0xff, 0x7f};
+
     static Boot boot(String name, List<String> args) throws Exception {
         Path dir = Files.createDirectories(tmp.resolve(name));
         Path rootfs = GuestRootfs.create(dir.resolve("rootfs"));
         Path initrd = dir.resolve("initramfs.cpio");
-        Files.write(initrd, GuestImage.initramfs(rootfs, args, List.of("PATH=/bin", "HOME=/"), "/"));
+        Files.write(initrd, GuestImage.initramfs(rootfs, plan(dir, args)));
         List<String> cmd = new ArrayList<>(List.of(QEMU.toString(), "-M", "microvm,acpi=off", "-accel", "tcg",
             "-cpu", "qemu64", "-m", "256", "-nodefaults", "-no-user-config", "-nographic", "-serial", "stdio",
             "-monitor", "none", "-no-reboot", "-device", "isa-debug-exit,iobase=0x501,iosize=2",
@@ -78,6 +100,16 @@ class GuestUnderQemuTest {
     }
 
     @Test
+    void theWorkloadRunsConfinedByThePlan() throws Exception {
+        Boot b = boot("confined", List.of("grep", "-E", "^(CapEff|NoNewPrivs|Seccomp):", "/proc/self/status"));
+        assertEquals(0, b.status(), b.console());
+        long caps = SpecConverter.capMask(DefaultSpec.CAPABILITIES, "test");
+        assertTrue(b.console().contains(String.format("CapEff:\t%016x\n", caps)), b.console());
+        assertTrue(b.console().contains("NoNewPrivs:\t1\n"), b.console());
+        assertTrue(b.console().contains("Seccomp:\t2\n"), b.console());
+    }
+
+    @Test
     void exitCodesComeBackThroughTheExitDevice() throws Exception {
         assertEquals(1, boot("false", List.of("false")).status());
         Boot b42 = boot("exit42", List.of("sh", "-c", "exit 42"));
@@ -88,6 +120,6 @@ class GuestUnderQemuTest {
     void aMissingProgramIsReportedWith127() throws Exception {
         Boot b = boot("missing", List.of("/bin/no-such-program"));
         assertEquals(127, b.status(), b.console());
-        assertTrue(b.console().contains("exec /bin/no-such-program"), b.console());
+        assertTrue(b.console().contains("exec \"/bin/no-such-program\""), b.console());
     }
 }
