@@ -7,8 +7,11 @@ import io.bulwark.core.backend.ContainerRecord;
 import io.bulwark.core.backend.CreateRequest;
 import io.bulwark.core.backend.ExecRequest;
 import io.bulwark.core.backend.Stdio;
+import io.bulwark.core.plan.Plan;
 import io.bulwark.core.plan.SeccompPlan;
 import io.bulwark.core.plan.SpecConverter;
+import io.bulwark.core.spec.Linux;
+import io.bulwark.core.spec.Namespace;
 import io.bulwark.core.spec.Process;
 import io.bulwark.core.spec.Spec;
 import io.bulwark.core.state.ProcessInfo;
@@ -90,8 +93,7 @@ public final class VmBackend implements Backend {
             : r.bundle().resolve(spec.root().path());
         Path initramfs = r.stateDir().resolve(INITRAMFS);
         try {
-            Files.write(initramfs, GuestImage.initramfs(rootfs, SpecConverter.convert(spec, r.bundle(), false,
-                r.seccompFilter() == null ? null : new SeccompPlan(r.seccompFlags(), r.seccompFilter()))));
+            Files.write(initramfs, GuestImage.initramfs(rootfs, guestPlan(spec, r)));
             Path fifo = r.stateDir().resolve(VmmLaunch.START_FIFO);
             Files.deleteIfExists(fifo);
             sys.mkfifo(fifo.toString(), 0600);
@@ -112,6 +114,22 @@ public final class VmBackend implements Backend {
     }
 
     /** The command that starts the VMM process: without capabilities (when confined), same JVM and classpath. */
+    /**
+     * The init plan the guest's shim runs: the one the linux backend would run. Without a linux section the
+     * workload still gets every namespace but user inside the guest (no runtime there writes id maps).
+     */
+    static final List<Namespace> GUEST_NAMESPACES = List.of(new Namespace("mount", null), new Namespace("uts", null),
+        new Namespace("ipc", null), new Namespace("pid", null), new Namespace("network", null),
+        new Namespace("cgroup", null));
+
+    static Plan guestPlan(Spec spec, CreateRequest r) {
+        Spec s = spec.linux() != null ? spec : new Spec(spec.ociVersion(), spec.process(), spec.root(),
+            spec.hostname(), spec.domainname(), spec.mounts(), spec.hooks(), spec.annotations(),
+            new Linux(GUEST_NAMESPACES, null, null, null, null, null, null, null, null, null, null, null, null, null));
+        return SpecConverter.convert(s, r.bundle(), false,
+            r.seccompFilter() == null ? null : new SeccompPlan(r.seccompFlags(), r.seccompFilter()));
+    }
+
     static List<String> command(VmmLaunch launch) {
         List<String> cmd = new ArrayList<>();
         if (launch.confine()) {
