@@ -2,6 +2,7 @@ package io.bulwark.core.cgroup;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bulwark.core.BulwarkException;
+import io.bulwark.core.plan.CgroupView;
 import io.bulwark.core.spec.Linux;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -10,7 +11,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -64,6 +67,28 @@ public final class ContainerCgroups {
             }
             throw e;
         }
+    }
+
+    /**
+     * What a {@code cgroup} mount shows container {@code id} (see {@link CgroupView}): on a v1 host each hierarchy
+     * mounted here, named as on the host, bound from the directory {@link #place} will put the container in; a
+     * controller's symlink to a combined hierarchy ({@code cpu -> cpu,cpuacct}) is kept where the host has it.
+     */
+    public CgroupView view(String id, Linux linux) {
+        CgroupEnvironment e = env();
+        if (e.version() != CgroupVersion.V1) {
+            return CgroupView.UNIFIED;
+        }
+        CgroupLocation location = CgroupLocation.resolve(e, id, linux == null ? null : linux.cgroupsPath());
+        Map<String, String> hierarchies = new TreeMap<>();
+        Map<String, String> links = new TreeMap<>();
+        e.hierarchies().forEach((controller, hierarchy) -> {
+            hierarchies.put(hierarchy, e.fs().root().resolve(location.dirs().get(controller)).toString());
+            if (!controller.equals(hierarchy) && e.fs().exists(controller)) {
+                links.put(controller, hierarchy);
+            }
+        });
+        return new CgroupView(hierarchies, links);
     }
 
     /** The container's cgroup, when it has one recorded in {@code stateDir}. */

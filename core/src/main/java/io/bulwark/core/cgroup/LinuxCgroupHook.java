@@ -3,6 +3,7 @@ package io.bulwark.core.cgroup;
 import io.bulwark.core.backend.ContainerRecord;
 import io.bulwark.core.backend.CreateRequest;
 import io.bulwark.core.linux.CgroupHook;
+import io.bulwark.core.plan.CgroupView;
 import java.util.List;
 
 /**
@@ -24,6 +25,11 @@ public final class LinuxCgroupHook implements CgroupHook {
     @Override
     public void place(CreateRequest request, int initPid) {
         cgroups.place(request.id(), request.stateDir(), request.spec().linux(), initPid);
+    }
+
+    @Override
+    public CgroupView view(CreateRequest request) {
+        return cgroups.view(request.id(), request.spec().linux());
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.bulwark.core.linux;
 
 import io.bulwark.core.backend.ContainerRecord;
 import io.bulwark.core.backend.CreateRequest;
+import io.bulwark.core.plan.CgroupView;
 import java.util.List;
 
 /**
@@ -17,6 +18,15 @@ public interface CgroupHook {
      * before it runs any setup (so no window without limits).
      */
     default void place(CreateRequest request, int initPid) {
+    }
+
+    /**
+     * What a {@code cgroup} mount shows the new container: on a cgroup v1 host, the directories its init will be
+     * placed in (they exist by the time the init mounts them, as {@link #place} runs first). Called before the init
+     * exists; {@link CgroupView#UNIFIED} (the default) gives it a cgroup2 mount.
+     */
+    default CgroupView view(CreateRequest request) {
+        return CgroupView.UNIFIED;
     }
 
     /** Puts an exec'd process into the container's cgroup, before it runs anything. */

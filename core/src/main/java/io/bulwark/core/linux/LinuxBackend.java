@@ -17,6 +17,7 @@ import io.bulwark.core.plan.NamespaceJoin;
 import io.bulwark.core.plan.Plan;
 import io.bulwark.core.plan.ProcessPlan;
 import io.bulwark.core.plan.SeccompPlan;
+import io.bulwark.core.plan.CgroupView;
 import io.bulwark.core.plan.SpecConverter;
 import io.bulwark.core.spec.Hook;
 import io.bulwark.core.spec.Hooks;
@@ -91,8 +92,10 @@ public final class LinuxBackend implements Backend {
     @Override
     public ContainerProcess create(CreateRequest r) {
         Spec spec = r.spec();
+        boolean cgroupMount = spec.mounts() != null && spec.mounts().stream().anyMatch(m -> "cgroup".equals(m.type()));
         Plan plan = SpecConverter.convert(spec, r.bundle(), r.noPivot(),
-            r.seccompFilter() == null ? null : new SeccompPlan(r.seccompFlags(), r.seccompFilter()));
+            r.seccompFilter() == null ? null : new SeccompPlan(r.seccompFlags(), r.seccompFilter()),
+            cgroupMount ? cgroups.view(r) : CgroupView.UNIFIED);
         Hooks h = spec.hooks();
         boolean createHooks = h != null && (nonEmpty(h.prestart()) || nonEmpty(h.createRuntime())
             || nonEmpty(h.createContainer()));

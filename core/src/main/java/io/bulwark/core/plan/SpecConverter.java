@@ -50,6 +50,11 @@ public final class SpecConverter {
      * @param seccomp       the compiled filter and its flags, or null
      */
     public static Plan convert(Spec spec, Path bundle, boolean noPivot, SeccompPlan seccomp) {
+        return convert(spec, bundle, noPivot, seccomp, CgroupView.UNIFIED);
+    }
+
+    /** As {@link #convert(Spec, Path, boolean, SeccompPlan)}, with what a {@code cgroup} mount shows. */
+    public static Plan convert(Spec spec, Path bundle, boolean noPivot, SeccompPlan seccomp, CgroupView cgroupView) {
         Linux linux = spec.linux();
         if (linux == null) {
             throw new BulwarkException("config.json: linux: the linux section is required by the linux backend");
@@ -105,13 +110,14 @@ public final class SpecConverter {
         RootfsPlan root = new RootfsPlan(rootfs.toString(), Boolean.TRUE.equals(spec.root().readonly()), noPivot,
             propagation);
 
-        List<MountPlan> mounts = mounts(spec.mounts(), bundle);
-        List<DevicePlan> devices = devices(linux.devices());
         List<SymlinkPlan> links = new ArrayList<>(List.of(
             new SymlinkPlan("/proc/self/fd", "/dev/fd"),
             new SymlinkPlan("/proc/self/fd/0", "/dev/stdin"),
             new SymlinkPlan("/proc/self/fd/1", "/dev/stdout"),
             new SymlinkPlan("/proc/self/fd/2", "/dev/stderr")));
+        List<String> readonly = new ArrayList<>(paths(linux.readonlyPaths()));
+        List<MountPlan> mounts = mounts(spec.mounts(), bundle, cgroupView, links, readonly);
+        List<DevicePlan> devices = devices(linux.devices());
         if (mounts.stream().anyMatch(m -> m.destination().equals("/dev/pts") && m.fstype().equals("devpts"))) {
             links.add(new SymlinkPlan("pts/ptmx", "/dev/ptmx"));
         }
@@ -125,7 +131,7 @@ public final class SpecConverter {
         ProcessPlan process = process(spec.process(), seccomp, "process");
         return new Plan(Plan.Kind.INIT, newNs, joins, root, emptyToNull(spec.hostname()),
             emptyToNull(spec.domainname()), mounts, devices, links, paths(linux.maskedPaths()),
-            paths(linux.readonlyPaths()), sysctls, process, FdPlan.UNASSIGNED, false, personality(linux),
+            readonly, sysctls, process, FdPlan.UNASSIGNED, false, personality(linux),
             timeOffsets(linux, newNs));
     }
 
@@ -238,7 +244,13 @@ public final class SpecConverter {
         return mask;
     }
 
-    private static List<MountPlan> mounts(List<Mount> specMounts, Path bundle) {
+    /**
+     * The mounts in order; a {@code cgroup} mount on a v1 host expands into runc's view (see {@link CgroupView}),
+     * adding its symlinks to {@code links} and, when read-only, its tmpfs to {@code readonly} (the tmpfs is made
+     * read-only only after the binds and links are in it).
+     */
+    private static List<MountPlan> mounts(List<Mount> specMounts, Path bundle, CgroupView cgroupView,
+                                          List<SymlinkPlan> links, List<String> readonly) {
         List<MountPlan> out = new ArrayList<>();
         List<Mount> ms = specMounts == null ? List.of() : specMounts;
         boolean hasDev = ms.stream().anyMatch(m -> "/dev".equals(clean(m.destination())));
@@ -267,6 +279,9 @@ public final class SpecConverter {
                 type = "";
             } else if (type.isEmpty()) {
                 throw new BulwarkException(where + ".type: required for a mount that is not a bind mount");
+            } else if (type.equals("cgroup") && !cgroupView.isUnified()) {
+                cgroupMounts(clean(m.destination()), flags, o.propagation(), cgroupView, out, links, readonly);
+                continue;
             } else if (type.equals("cgroup")) {
                 // A v1 hierarchy cannot be mounted from a new user namespace; the container gets the unified view.
                 type = "cgroup2";
@@ -283,6 +298,21 @@ public final class SpecConverter {
             out.add(new MountPlan(source, clean(m.destination()), type, flags, o.propagation(), o.data()));
         }
         return out;
+    }
+
+    /** runc's v1 view: a tmpfs owned by the container's root, one bind per hierarchy, the host's symlinks. */
+    private static void cgroupMounts(String destination, long flags, long propagation, CgroupView view,
+                                     List<MountPlan> out, List<SymlinkPlan> links, List<String> readonly) {
+        long bindFlags = MS_BIND | flags & ~(MS_REC | MS_REMOUNT);
+        out.add(new MountPlan("tmpfs", destination, "tmpfs", flags & ~(MS_RDONLY | MS_REC | MS_REMOUNT), propagation,
+            "mode=755"));
+        String prefix = destination.equals("/") ? "/" : destination + "/";
+        view.hierarchies().forEach((name, hostDir) ->
+            out.add(new MountPlan(hostDir, prefix + name, "", bindFlags, 0, "")));
+        view.links().forEach((name, target) -> links.add(new SymlinkPlan(target, prefix + name)));
+        if ((flags & MS_RDONLY) != 0) {
+            readonly.add(destination);
+        }
     }
 
     private static List<DevicePlan> devices(List<Device> specDevices) {

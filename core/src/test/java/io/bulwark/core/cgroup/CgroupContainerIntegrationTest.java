@@ -146,4 +146,53 @@ class CgroupContainerIntegrationTest {
         assertFalse(m.exists());
         assertFalse(Files.exists(box.record.stateDir().resolve(ContainerCgroups.FILE)));
     }
+
+    /** The spec of {@link #limited} with a read-only {@code cgroup} mount, with or without a user namespace. */
+    private static Spec withCgroupMount(Spec s, boolean userNamespace) {
+        List<io.bulwark.core.spec.Mount> mounts = new java.util.ArrayList<>(s.mounts());
+        mounts.add(new io.bulwark.core.spec.Mount("/sys/fs/cgroup", "cgroup",
+            List.of("rprivate", "nosuid", "noexec", "nodev", "relatime", "ro"), "cgroup", null, null));
+        Linux l = s.linux();
+        List<io.bulwark.core.spec.Namespace> ns = l.namespaces().stream()
+            .filter(n -> userNamespace || !n.type().equals("user")).toList();
+        return new Spec(s.ociVersion(), s.process(), s.root(), s.hostname(), s.domainname(), mounts, s.hooks(),
+            s.annotations(), new Linux(ns, userNamespace ? l.uidMappings() : null,
+                userNamespace ? l.gidMappings() : null, l.timeOffsets(), l.devices(), l.cgroupsPath(), l.resources(),
+                l.rootfsPropagation(), l.seccomp(), l.sysctl(), l.maskedPaths(), l.readonlyPaths(), l.mountLabel(),
+                l.personality()));
+    }
+
+    private static void assertLimitsSeenThroughV1View(boolean userNamespace) throws Exception {
+        long limit = 64L << 20;
+        Spec spec = withCgroupMount(limited(resources(new MemoryResources(limit, null, null, null, null, null, null,
+            null, null), new PidsResources(50L)), "sh", "-c",
+            "cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max;"
+                + " stat -c '%a %u' /sys/fs/cgroup;"
+                + " grep ' /sys/fs/cgroup/memory ' /proc/mounts | cut -d' ' -f3,4 | cut -d, -f1 | sort -u;"
+                + " grep ' /sys/fs/cgroup/' /proc/mounts | cut -d' ' -f2 | sort -u | wc -l;"
+                + " mkdir /sys/fs/cgroup/x 2>/dev/null && echo writable || echo read-only"), userNamespace);
+        Containers.Result r = containers.run(spec);
+        assertEquals(0, r.status(), r.output());
+        List<String> lines = r.output().lines().toList();
+        assertEquals(Long.toString(limit), lines.get(0), r.output());
+        assertEquals("50", lines.get(1), r.output());
+        assertEquals("755 0", lines.get(2), r.output());
+        assertEquals("cgroup ro", lines.get(3), r.output());
+        long hierarchies = Files.list(CGROUPFS).filter(d -> Files.exists(d.resolve("cgroup.procs"))
+            && !Files.exists(d.resolve("cgroup.controllers")) && !Files.isSymbolicLink(d)
+            && java.util.Arrays.stream(d.getFileName().toString().split(","))
+                .anyMatch(CgroupEnvironment.V1_CONTROLLERS::contains)).count();
+        assertEquals(Long.toString(hierarchies), lines.get(4), r.output());
+        assertEquals("read-only", lines.get(5), r.output());
+    }
+
+    @Test
+    void aCgroupMountShowsTheContainersOwnV1LimitsInAUserNamespace() throws Exception {
+        assertLimitsSeenThroughV1View(true);
+    }
+
+    @Test
+    void aCgroupMountShowsTheContainersOwnV1LimitsWithoutAUserNamespace() throws Exception {
+        assertLimitsSeenThroughV1View(false);
+    }
 }
