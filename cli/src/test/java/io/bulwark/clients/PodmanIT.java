@@ -188,4 +188,22 @@ class PodmanIT {
             "x=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA; while true; do x=$x$x; done");
         assertEquals(137, r.code(), r.all());
     }
+
+    @Test
+    void memoryAndPidsLimitsAreSeenFromInside() {
+        Result r = podman("run", "--rm", "--memory", "64m", "--pids-limit", "50", IMAGE, "sh", "-c",
+            "cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max 2>/dev/null"
+                + " || cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max");
+        assertEquals(0, r.code(), r.all());
+        assertTrue(r.out().contains(Long.toString(64L * 1024 * 1024)), r.all());
+        assertTrue(r.out().lines().anyMatch(l -> l.trim().equals("50")), r.all());
+    }
+
+    @Test
+    void userNamespaceMappingsFromTheCommandLine() {
+        Result r = podman("run", "--rm", "--uidmap", "0:200000:65536", "--gidmap", "0:200000:65536", IMAGE,
+            "cat", "/proc/self/uid_map");
+        assertEquals(0, r.code(), r.all());
+        assertTrue(r.out().trim().matches("0\\s+200000\\s+65536"), r.all());
+    }
 }
