@@ -287,6 +287,12 @@ static int record(struct rd *r, int tag, struct plan *p, uint32_t *idx)
             return fail(r, "time offset nanoseconds out of range");
         return 0;
     }
+    case TAG_CONSOLE_SIZE:
+        p->has_console_size = 1;
+        if (u32(r, &p->console_height) || u32(r, &p->console_width)) return -1;
+        if (p->console_height > 0xFFFF || p->console_width > 0xFFFF)
+            return fail(r, "console size %ux%u out of range", p->console_height, p->console_width);
+        return 0;
     }
     return fail(r, "unknown record tag %d", tag);
 }
@@ -541,4 +547,6 @@ void plan_dump(const struct plan *p, FILE *f)
     if (p->has_time_offsets)
         fprintf(f, "time_offsets monotonic=%lld.%u boottime=%lld.%u\n", (long long)p->monotonic_secs,
                 p->monotonic_nanos, (long long)p->boottime_secs, p->boottime_nanos);
+    if (p->has_console_size)
+        fprintf(f, "console_size height=%u width=%u\n", p->console_height, p->console_width);
 }

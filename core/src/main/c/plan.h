@@ -20,7 +20,7 @@ enum plan_tag {
     TAG_NS_NEW = 1, TAG_NS_JOIN, TAG_ROOTFS, TAG_HOSTNAME, TAG_DOMAINNAME, TAG_MOUNT, TAG_DEVICE, TAG_SYMLINK,
     TAG_MASKED, TAG_READONLY, TAG_SYSCTL, TAG_EXECUTABLE, TAG_ARGS, TAG_ENV, TAG_CWD, TAG_USER, TAG_CAPS,
     TAG_RLIMIT, TAG_NO_NEW_PRIVS, TAG_OOM_SCORE_ADJ, TAG_TERMINAL, TAG_APPARMOR, TAG_SECCOMP, TAG_FDS,
-    TAG_CREATE_HOOKS, TAG_PERSONALITY, TAG_TIME_OFFSETS, TAG_LAST = TAG_TIME_OFFSETS
+    TAG_CREATE_HOOKS, TAG_PERSONALITY, TAG_TIME_OFFSETS, TAG_CONSOLE_SIZE, TAG_LAST = TAG_CONSOLE_SIZE
 };
 
 struct plan_ns_join { uint32_t type; const char *path; };
@@ -59,6 +59,7 @@ struct plan {
     uint8_t create_hooks;
     int has_personality; uint32_t personality;
     int has_time_offsets; int64_t monotonic_secs, boottime_secs; uint32_t monotonic_nanos, boottime_nanos;
+    int has_console_size; uint32_t console_height, console_width;
 };
 
 /* Decodes buf[0..len). On failure returns -1 and puts a one-line reason in err. buf must outlive the plan. */

@@ -374,6 +374,10 @@ static void setup_console(const struct plan *p, int init)
     close(p->console_fd);
     if (setsid() < 0) die("setsid");
     if (ioctl(slave, TIOCSCTTY, 0)) die("make the pty the controlling terminal");
+    if (p->has_console_size) {
+        struct winsize ws = { .ws_row = (unsigned short)p->console_height, .ws_col = (unsigned short)p->console_width };
+        if (ioctl(slave, TIOCSWINSZ, &ws)) die("set the console size");
+    }
     for (int fd = 0; fd < 3; fd++)
         if (dup2(slave, fd) < 0) die("dup pty to stdio");
     if (slave > 2) close(slave);
@@ -447,6 +451,7 @@ static void run_init(const struct plan *p)
 static void run_joined(const struct plan *p)
 {
     sync_wait(SYNC_GO);
+    set_oom_score_adj(p); /* as for the init: before leaving the host's uid */
     become_ns_root(p);
     set_rlimits(p);
     if (p->terminal) setup_console(p, 0);

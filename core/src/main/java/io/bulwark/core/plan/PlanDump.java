@@ -126,6 +126,10 @@ public final class PlanDump {
             s.append("time_offsets monotonic=").append(t.monotonicSecs()).append('.').append(u32(t.monotonicNanos()))
                 .append(" boottime=").append(t.boottimeSecs()).append('.').append(u32(t.boottimeNanos())).append('\n');
         }
+        ConsoleSizePlan size = plan.process().consoleSize();
+        if (size != null) {
+            s.append("console_size height=").append(size.height()).append(" width=").append(size.width()).append('\n');
+        }
         return s.toString();
     }
 

@@ -110,6 +110,10 @@ public final class PlanEncoder {
             b.record(TAG_TIME_OFFSETS, new Value().u64(t.monotonicSecs()).u32(t.monotonicNanos())
                 .u64(t.boottimeSecs()).u32(t.boottimeNanos()));
         }
+        ConsoleSizePlan size = p.consoleSize();
+        if (size != null) {
+            b.record(TAG_CONSOLE_SIZE, new Value().u32(size.height()).u32(size.width()));
+        }
 
         byte[] body = b.out.toByteArray();
         if (body.length + HEADER_SIZE > MAX_PLAN) {

@@ -46,6 +46,7 @@ public final class PlanFormat {
     public static final int TAG_CREATE_HOOKS = 25;
     public static final int TAG_PERSONALITY = 26;
     public static final int TAG_TIME_OFFSETS = 27;
+    public static final int TAG_CONSOLE_SIZE = 28;
 
     /** umask value meaning "keep the inherited umask". */
     public static final int UMASK_UNSET = -1;

@@ -17,6 +17,7 @@ import java.util.List;
  * @param terminal        give the process a new pty (master sent over the console socket)
  * @param apparmorProfile profile applied on execve, or null
  * @param seccomp         filter installed before execve, or null
+ * @param consoleSize     the pty's window size when {@code terminal}, or null to leave the kernel's default
  */
 public record ProcessPlan(
     String executable,
@@ -30,7 +31,16 @@ public record ProcessPlan(
     Integer oomScoreAdj,
     boolean terminal,
     String apparmorProfile,
-    SeccompPlan seccomp) {
+    SeccompPlan seccomp,
+    ConsoleSizePlan consoleSize) {
+
+    /** A process without a console size. */
+    public ProcessPlan(String executable, List<String> args, List<String> env, String cwd, UserPlan user,
+                       CapabilityPlan capabilities, List<RlimitPlan> rlimits, boolean noNewPrivileges,
+                       Integer oomScoreAdj, boolean terminal, String apparmorProfile, SeccompPlan seccomp) {
+        this(executable, args, env, cwd, user, capabilities, rlimits, noNewPrivileges, oomScoreAdj, terminal,
+            apparmorProfile, seccomp, null);
+    }
 
     public ProcessPlan {
         args = List.copyOf(args);

@@ -4,6 +4,7 @@ import static io.bulwark.core.plan.LinuxConstants.*;
 
 import io.bulwark.core.BulwarkException;
 import io.bulwark.core.spec.Capabilities;
+import io.bulwark.core.spec.ConsoleSize;
 import io.bulwark.core.spec.Device;
 import io.bulwark.core.spec.Linux;
 import io.bulwark.core.spec.Mount;
@@ -183,7 +184,20 @@ public final class SpecConverter {
         List<String> env = p.env() == null ? List.of() : p.env();
         return new ProcessPlan(null, p.args(), env, cwd, user, caps, rlimits,
             Boolean.TRUE.equals(p.noNewPrivileges()), p.oomScoreAdj(), Boolean.TRUE.equals(p.terminal()),
-            emptyToNull(p.apparmorProfile()), seccomp);
+            emptyToNull(p.apparmorProfile()), seccomp, consoleSize(p.consoleSize(), where));
+    }
+
+    private static ConsoleSizePlan consoleSize(ConsoleSize size, String where) {
+        if (size == null) {
+            return null;
+        }
+        int h = size.height() == null ? 0 : size.height();
+        int w = size.width() == null ? 0 : size.width();
+        if (h < 0 || h > ConsoleSizePlan.MAX || w < 0 || w > ConsoleSizePlan.MAX) {
+            throw new BulwarkException("config.json: " + where + ".consoleSize: height and width must be between 0 and "
+                + ConsoleSizePlan.MAX + ", not " + h + "x" + w);
+        }
+        return new ConsoleSizePlan(h, w);
     }
 
     /** PER_LINUX (0) or PER_LINUX32 (8) for linux.personality, null without one. */

@@ -548,4 +548,57 @@ class LinuxBackendIntegrationTest {
         assertEquals(0, r.status(), r.output());
         assertEquals(List.of("cgroup2 ro", "0::/"), r.output().lines().toList());
     }
+
+    static Process withConsoleSize(Process p, int height, int width) {
+        return new Process(p.terminal(), new io.bulwark.core.spec.ConsoleSize(height, width), p.user(), p.args(),
+            p.commandLine(), p.env(), p.cwd(), p.capabilities(), p.rlimits(), p.noNewPrivileges(),
+            p.apparmorProfile(), p.oomScoreAdj(), p.scheduler(), p.selinuxLabel(), p.ioPriority(), p.execCPUAffinity());
+    }
+
+    @Test
+    void consoleSizeIsTheWindowSizeOfTheInitsAndAnExecsPty() throws Exception {
+        Syscall sys = containers.sys;
+        Path sock = containers.dir.resolve("size-console.sock");
+        int listener = listenAt(sock);
+        Process init = withConsoleSize(withTerminal(Containers.process(List.of("sh", "-c", "stty size; sleep 1000"))),
+            40, 132);
+        java.util.concurrent.CompletableFuture<Syscall.Message> received = receiveOne(listener, 256);
+        try (Containers.Box b = containers.create(Containers.spec(init), Containers.Options.NONE.withConsoleSocket(sock))) {
+            Syscall.Message m = received.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            b.start();
+            byte[] buf = new byte[64];
+            int n = sys.read(m.fds()[0], buf);
+            assertEquals("40 132", new String(buf, 0, Math.max(n, 0), StandardCharsets.UTF_8).trim());
+            sys.close(m.fds()[0]);
+
+            Process exec = withConsoleSize(withTerminal(Containers.process(List.of("sh", "-c", "stty size"))), 25, 80);
+            received = receiveOne(listener, 256);
+            ContainerProcess proc = containers.backend.exec(b.record, new ExecRequest(exec, sock, 0, null));
+            m = received.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(0, containers.backend.awaitExit(proc));
+            assertEquals("25 80", readAll(m.fds()[0]).trim());
+        } finally {
+            sys.close(listener);
+        }
+    }
+
+    @Test
+    void anExecdProcessGetsItsOomScoreAdj() throws Exception {
+        try (Containers.Box b = containers.create(Containers.spec(Containers.process(List.of("sleep", "1000"))))) {
+            b.start();
+            Process base = Containers.process(List.of("cat", "/proc/self/oom_score_adj"));
+            Process proc = new Process(base.terminal(), null, base.user(), base.args(), null, base.env(), base.cwd(),
+                base.capabilities(), base.rlimits(), base.noNewPrivileges(), null, 321, null, null, null, null);
+            int[] out = containers.sys.pipe();
+            ContainerProcess p;
+            try {
+                p = containers.backend.exec(b.record, new ExecRequest(proc, null, 0, null, 0, null, null,
+                    new Stdio(0, out[1], out[1])));
+            } finally {
+                containers.sys.close(out[1]);
+            }
+            assertEquals(0, containers.backend.awaitExit(p));
+            assertEquals("321", readAll(out[0]).trim());
+        }
+    }
 }

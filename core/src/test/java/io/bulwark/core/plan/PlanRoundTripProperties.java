@@ -54,9 +54,12 @@ class PlanRoundTripProperties {
                 new ProcessPlan(exe, args, env, cwd, u, c, rl, nnp, null, false, null, null));
         Arbitrary<ProcessPlan> process2 = Combinators.combine(process,
             Arbitraries.integers().between(-1000, 1000).injectNull(0.5), Arbitraries.of(true, false),
-            text.injectNull(0.5), seccomp.injectNull(0.5)).as((p, oom, tty, aa, sc) ->
+            text.injectNull(0.5), seccomp.injectNull(0.5),
+            Combinators.combine(Arbitraries.integers().between(0, ConsoleSizePlan.MAX),
+                Arbitraries.integers().between(0, ConsoleSizePlan.MAX)).as(ConsoleSizePlan::new).injectNull(0.5))
+            .as((p, oom, tty, aa, sc, size) ->
                 new ProcessPlan(p.executable(), p.args(), p.env(), p.cwd(), p.user(), p.capabilities(), p.rlimits(),
-                    p.noNewPrivileges(), oom, tty, aa, sc));
+                    p.noNewPrivileges(), oom, tty, aa, sc, size));
         Arbitrary<List<NamespaceJoin>> joins = Combinators.combine(u32, path).as(NamespaceJoin::new).list().ofMaxSize(3);
         Arbitrary<FdPlan> fds = Arbitraries.integers().between(0, 4).flatMap(pres ->
             Combinators.combine(Arbitraries.integers().between(3 + pres, 100),
@@ -84,7 +87,8 @@ class PlanRoundTripProperties {
             .as((j, p, f, kind) -> Plan.joining(kind, j,
                 kind == Plan.Kind.HOOK && p.executable() == null
                     ? new ProcessPlan("/hook", p.args(), p.env(), p.cwd(), p.user(), p.capabilities(), p.rlimits(),
-                        p.noNewPrivileges(), p.oomScoreAdj(), p.terminal(), p.apparmorProfile(), p.seccomp())
+                        p.noNewPrivileges(), p.oomScoreAdj(), p.terminal(), p.apparmorProfile(), p.seccomp(),
+                        p.consoleSize())
                     : p, f));
         return Arbitraries.oneOf(full, exec);
     }
