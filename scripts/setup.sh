@@ -6,7 +6,7 @@ packages=(
   openjdk-17-jdk-headless maven gcc make libc6-dev   # build: Java, Maven, the C shim (static)
   libseccomp2                                        # seccomp compiler (loaded through jnr-ffi)
   busybox-static                                     # sample and test root filesystems
-  iproute2 procps kmod                               # tests look inside containers and at the host
+  iproute2 procps kmod python3                       # tests look inside containers and at the host; bundle scripts
   apparmor                                           # apparmor_parser: profile syntax checks
   qemu-system-x86 cpio xz-utils zstd lz4              # vm backend: guest-side tests and kernel extraction
   openssl                                            # signature interop tests
