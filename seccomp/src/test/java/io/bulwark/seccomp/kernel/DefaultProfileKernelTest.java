@@ -108,8 +108,9 @@ class DefaultProfileKernelTest {
     }
 
     @Test
-    void pythonWorksWherePresent() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "no python3");
+    void pythonWorksUnderTheDefaultProfile() throws Exception {
+        io.bulwark.core.testing.Requirements.require(Files.isExecutable(Path.of("/usr/bin/python3")),
+            "/usr/bin/python3 (scripts/setup.sh installs it)");
         Probe.Outcome o = Probe.run(filter, 0, "exec", "/usr/bin/python3", "-c",
             "import os, subprocess, threading, socket; t=threading.Thread(target=print, args=('thread',)); t.start(); "
                 + "t.join(); print(subprocess.run(['echo','sub'],capture_output=True).stdout.decode().strip()); "
