@@ -6,7 +6,7 @@ import io.bulwark.cli.Flags;
 import io.bulwark.core.BulwarkException;
 import io.bulwark.policies.TenantAdmission;
 import io.bulwark.policies.inherit.EffectivePolicy;
-import io.bulwark.policies.parse.PolicyJson;
+import io.bulwark.policies.parse.PolicyParser;
 import java.util.List;
 
 /** {@code bulwark policy show}: the effective policy of a tenant, inheritance applied. */
@@ -41,7 +41,7 @@ public final class PolicyShowCommand implements Command {
         TenantAdmission admission = PolicyCli.admission(ctx, f.positional().isEmpty() ? null : f.positional().get(0));
         EffectivePolicy effective = admission.policy();
         ctx.err().println("tenant " + effective.tenant() + ": " + String.join(" <- ", effective.chain()));
-        ctx.out().println(PolicyJson.mapper().writeValueAsString(effective.policy()));
+        ctx.out().println(PolicyParser.mapper().writeValueAsString(effective.policy()));
         return 0;
     }
 }

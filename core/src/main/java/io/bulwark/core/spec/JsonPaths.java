@@ -7,27 +7,35 @@ import java.util.Deque;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** JSON paths in the {@code $.a.b[0]['odd.key']} notation that every configuration error names. */
-final class JsonPaths {
-    static final String ROOT = "$";
+/**
+ * JSON paths in the {@code $.a.b[0]['odd.key']} notation that every error about a file Bulwark reads names
+ * (configs, policies, runtime configuration, seccomp profiles).
+ */
+public final class JsonPaths {
+    public static final String ROOT = "$";
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    /** Longest key shown whole; a longer one (only a hostile file has one) is shown by its two ends. */
+    static final int MAX_KEY = 200;
 
     private JsonPaths() {
     }
 
-    static String field(String parent, String name) {
-        if (PLAIN.matcher(name).matches()) {
+    public static String field(String parent, String name) {
+        if (name.length() <= MAX_KEY && PLAIN.matcher(name).matches()) {
             return parent + "." + name;
         }
-        return parent + "['" + printable(name).replace("\\", "\\\\").replace("'", "\\'") + "']";
+        String shown = name.length() <= MAX_KEY ? name
+            : name.substring(0, MAX_KEY / 2) + "...(" + (name.length() - MAX_KEY * 3 / 4) + " more)..."
+                + name.substring(name.length() - MAX_KEY / 4);
+        return parent + "['" + printable(shown).replace("\\", "\\\\").replace("'", "\\'") + "']";
     }
 
-    static String index(String parent, int index) {
+    public static String index(String parent, int index) {
         return parent + "[" + index + "]";
     }
 
     /** The path one level up ({@code $.a.b} for {@code $.a.b[0]} or {@code $.a.b.c}); the root stays the root. */
-    static String parent(String path) {
+    public static String parent(String path) {
         if (path.endsWith("]")) {
             int open = path.lastIndexOf(path.endsWith("']") ? "['" : "[");
             return open > 0 ? path.substring(0, open) : ROOT;
@@ -37,7 +45,7 @@ final class JsonPaths {
     }
 
     /** The path of the parser's current position (the value being read, or the field just named). */
-    static String of(JsonStreamContext context) {
+    public static String of(JsonStreamContext context) {
         Deque<JsonStreamContext> chain = new ArrayDeque<>();
         for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
             chain.push(c);
@@ -54,7 +62,7 @@ final class JsonPaths {
     }
 
     /** The path databind recorded while an error travelled out of nested values. */
-    static String of(List<JsonMappingException.Reference> references) {
+    public static String of(List<JsonMappingException.Reference> references) {
         String path = ROOT;
         for (JsonMappingException.Reference r : references) {
             if (r.getFieldName() != null) {
@@ -66,8 +74,8 @@ final class JsonPaths {
         return path;
     }
 
-    /** Keeps control characters (a NUL in a hostile key) out of messages printed on one line. */
-    static String printable(String s) {
+    /** Keeps control characters (a NUL in a hostile key) and very long strings out of one-line messages. */
+    public static String printable(String s) {
         StringBuilder b = new StringBuilder(Math.min(s.length(), 200));
         for (int i = 0; i < s.length() && b.length() < 200; i++) {
             char ch = s.charAt(i);

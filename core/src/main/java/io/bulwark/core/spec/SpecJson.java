@@ -27,11 +27,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The one Jackson set-up for OCI configuration files: strict on types (no "1" for 1, no 1 for "1", no 1.5 for
- * an integer, no null inside arrays or maps), strict on syntax (duplicate keys, trailing content), bounded
- * (size, nesting depth, string and number length) and tolerant of unknown fields, as the spec demands.
+ * The one strict Jackson set-up for the files Bulwark reads: strict on types (no "1" for 1, no 1 for "1", no 1.5
+ * for an integer, no number for an enum), strict on syntax (duplicate keys, trailing content) and bounded (size,
+ * nesting depth, string, name and number length). OCI configuration files ({@link #MAPPER}) are also strict on
+ * nulls inside arrays and maps and tolerant of unknown fields, as the spec demands; other formats (tenant
+ * policies, the runtime configuration) choose for themselves through {@link #strictMapper}.
  */
-final class SpecJson {
+public final class SpecJson {
     /** A config larger than this is refused before it is parsed (runc's default spec is 3 KiB). */
     static final int MAX_BYTES = 4 << 20;
     /** The deepest valid config nests 7 levels; this leaves room for extensions and stops stack exhaustion. */
@@ -40,41 +42,58 @@ final class SpecJson {
     static final int MAX_NAME_CHARS = 4096;
     static final int MAX_NUMBER_CHARS = 64;
 
+    /** Bounds on one document: its size in bytes, nesting depth, and the length of strings, keys and numbers. */
+    public record Limits(int maxBytes, int maxDepth, int maxStringChars, int maxNameChars, int maxNumberChars) {
+    }
+
+    /** What an OCI configuration file may hold. */
+    static final Limits CONFIG_LIMITS =
+        new Limits(MAX_BYTES, MAX_DEPTH, MAX_STRING_CHARS, MAX_NAME_CHARS, MAX_NUMBER_CHARS);
+
     /** Fields of the 1.2 spec that Bulwark knows and does not implement: refused, never silently ignored. */
     static final Map<String, String> UNSUPPORTED = Map.of(
         "$.linux.intelRdt", "Intel RDT is not supported by Bulwark");
 
     private static final System.Logger LOG = System.getLogger("io.bulwark.core.spec");
 
-    static final ObjectMapper MAPPER = build();
+    static final ObjectMapper MAPPER = strictMapper(CONFIG_LIMITS, true, false);
 
     private SpecJson() {
     }
 
-    private static ObjectMapper build() {
+    /**
+     * A mapper as strict as the one for OCI configuration files, within {@code limits}; {@code unknownFields}
+     * says whether fields no record declares are skipped (else refused), {@code nullElements} whether an array or
+     * map may hold null (for formats that report such nulls themselves, with their own words).
+     */
+    public static ObjectMapper strictMapper(Limits limits, boolean unknownFields, boolean nullElements) {
         JsonFactory factory = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(MAX_DEPTH)
-                .maxStringLength(MAX_STRING_CHARS)
-                .maxNameLength(MAX_NAME_CHARS)
-                .maxNumberLength(MAX_NUMBER_CHARS)
-                .maxDocumentLength(MAX_BYTES)
+                .maxNestingDepth(limits.maxDepth())
+                .maxStringLength(limits.maxStringChars())
+                .maxNameLength(limits.maxNameChars())
+                .maxNumberLength(limits.maxNumberChars())
+                .maxDocumentLength(limits.maxBytes())
                 .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
-        JsonMapper mapper = JsonMapper.builder(factory)
+        JsonMapper.Builder builder = JsonMapper.builder(factory)
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, !unknownFields)
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-            .serializationInclusion(JsonInclude.Include.NON_NULL)
-            .defaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL))
-            .build();
+            .serializationInclusion(JsonInclude.Include.NON_NULL);
+        if (!nullElements) {
+            builder.defaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL));
+        }
+        JsonMapper mapper = builder.build();
         for (LogicalType type : List.of(LogicalType.Textual, LogicalType.Integer, LogicalType.Float,
-                LogicalType.Boolean, LogicalType.Collection, LogicalType.Map, LogicalType.POJO)) {
+                LogicalType.Boolean, LogicalType.Enum, LogicalType.Collection, LogicalType.Map, LogicalType.POJO)) {
             mapper.coercionConfigFor(type)
                 .setCoercion(CoercionInputShape.Integer, type == LogicalType.Integer || type == LogicalType.Float
                     ? CoercionAction.TryConvert : CoercionAction.Fail)
@@ -82,7 +101,7 @@ final class SpecJson {
                     ? CoercionAction.TryConvert : CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Boolean, type == LogicalType.Boolean
                     ? CoercionAction.TryConvert : CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.String, type == LogicalType.Textual
+                .setCoercion(CoercionInputShape.String, type == LogicalType.Textual || type == LogicalType.Enum
                     ? CoercionAction.TryConvert : CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.EmptyString, type == LogicalType.Textual
                     ? CoercionAction.TryConvert : CoercionAction.Fail)

@@ -96,6 +96,12 @@ public final class SpecNames {
     /** Device node types of {@code linux.devices[].type}. */
     public static final Set<String> DEVICE_TYPES = Set.of("c", "b", "u", "p");
 
+    /** Types of {@code linux.resources.devices[].type} (device cgroup rules): {@code a} is any. */
+    public static final Set<String> DEVICE_RULE_TYPES = Set.of("a", "c", "b");
+
+    /** Bulwark's backends, as the annotation {@code io.bulwark.backend} and tenant policies name them. */
+    public static final List<String> BACKENDS = List.of("linux", "vm");
+
     /**
      * Sysctls that belong to the IPC namespace (ipc_namespaces(7)); {@code fs.mqueue.*} is matched by prefix.
      */

@@ -567,7 +567,7 @@ public final class SpecValidator {
         each(r.devices(), f(path, "devices"), (d, p) -> {
             required(d.allow(), f(p, "allow"));
             if (d.type() != null) {
-                oneOf(d.type(), Set.of("a", "c", "b"), f(p, "type"), "device rule type");
+                oneOf(d.type(), SpecNames.DEVICE_RULE_TYPES, f(p, "type"), "device rule type");
             }
             if (d.major() != null && d.major() < -1) {
                 problem(f(p, "major"), "must not be negative");

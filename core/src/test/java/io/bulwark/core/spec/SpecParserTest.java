@@ -108,6 +108,10 @@ class SpecParserTest {
             "$.annotations.a", "expected a string");
         assertProblem("{\"ociVersion\": \"1.2.0\", \"root\": {\"path\": \"r\"}, \"annotations\": {\"a.b\": 1}}",
             "$.annotations['a.b']", "expected a string");
+        String longKey = "k".repeat(150) + "x".repeat(100) + "end";
+        assertProblem("{\"ociVersion\": \"1.2.0\", \"root\": {\"path\": \"r\"}, \"annotations\": {\"" + longKey
+            + "\": 1}}", "$.annotations['" + "k".repeat(100) + "...(103 more)..." + "x".repeat(47) + "end']",
+            "expected a string");
     }
 
     @Test

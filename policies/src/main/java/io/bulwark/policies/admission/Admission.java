@@ -13,6 +13,7 @@ import io.bulwark.core.spec.DeviceRule;
 import io.bulwark.core.spec.Hook;
 import io.bulwark.core.spec.Hooks;
 import io.bulwark.core.spec.IdMapping;
+import io.bulwark.core.spec.JsonPaths;
 import io.bulwark.core.spec.Linux;
 import io.bulwark.core.spec.MemoryResources;
 import io.bulwark.core.spec.Mount;
@@ -32,7 +33,6 @@ import io.bulwark.policies.model.IdRange;
 import io.bulwark.policies.model.IoCeiling;
 import io.bulwark.policies.model.NetworkMode;
 import io.bulwark.policies.model.Policy;
-import io.bulwark.policies.parse.JsonPath;
 import io.bulwark.policies.parse.PolicyException;
 import io.bulwark.policies.parse.PolicyParser;
 import io.bulwark.policies.parse.PolicyProblem;
@@ -191,7 +191,7 @@ public final class Admission {
             if (fragment == null) {
                 return;
             }
-            String at = JsonPath.field("$.annotations", POLICY_ANNOTATION);
+            String at = JsonPaths.field("$.annotations", POLICY_ANNOTATION);
             try {
                 p = PolicyResolver.narrow(p, PolicyParser.parseFragment(fragment, at), at);
             } catch (PolicyException e) {
@@ -206,13 +206,13 @@ public final class Admission {
         private String backend(String requested, String annotated) {
             String asked = requested != null ? requested : annotated;
             if (asked == null) {
-                change(JsonPath.field("$.annotations", BACKEND_ANNOTATION), "backend.default", null,
+                change(JsonPaths.field("$.annotations", BACKEND_ANNOTATION), "backend.default", null,
                     p.backend().defaultBackend());
                 return p.backend().defaultBackend();
             }
             if (!p.backend().allowed().contains(asked)) {
-                violation(requested != null ? "--backend" : JsonPath.field("$.annotations", BACKEND_ANNOTATION),
-                    "backend.allowed", "backend " + JsonPath.printable(asked) + " (allowed: " + p.backend().allowed() + ")");
+                violation(requested != null ? "--backend" : JsonPaths.field("$.annotations", BACKEND_ANNOTATION),
+                    "backend.allowed", "backend " + JsonPaths.printable(asked) + " (allowed: " + p.backend().allowed() + ")");
             }
             return asked;
         }
@@ -236,7 +236,7 @@ public final class Admission {
             } else if (namespaces.get(userAt).path() != null) {
                 if (required) {
                     violation("$.linux.namespaces[" + userAt + "].path", "identity.userNamespace",
-                        "joins the user namespace " + JsonPath.printable(namespaces.get(userAt).path())
+                        "joins the user namespace " + JsonPaths.printable(namespaces.get(userAt).path())
                             + " whose mappings cannot be checked");
                 }
             } else {
@@ -278,7 +278,7 @@ public final class Admission {
                 if (m == null || m.hostID() == null || m.size() == null) {
                     continue; // the config validator reports incomplete mappings
                 }
-                String at = JsonPath.index(path, i);
+                String at = JsonPaths.index(path, i);
                 String ids = "host ids " + m.hostID() + ".." + (m.hostID() + m.size() - 1);
                 if (range != null && !range.contains(m.hostID(), m.size())) {
                     violation(at, rule, ids + " (allowed: " + range.hostID() + ".." + (range.hostID() + range.size() - 1) + ")");
@@ -314,7 +314,7 @@ public final class Admission {
                     if (allowed.contains(cap)) {
                         kept.add(cap);
                     } else if (!tighten) {
-                        violation(JsonPath.index(path, i), "capabilities.allowed", String.valueOf(cap));
+                        violation(JsonPaths.index(path, i), "capabilities.allowed", String.valueOf(cap));
                     }
                 }
                 if (tighten && kept.size() != asked.size()) {
@@ -344,7 +344,7 @@ public final class Admission {
             if (!apparmorEnabled) {
                 if (!mayBeAbsent) {
                     violation("$.process.apparmorProfile", "apparmor.mayBeAbsent",
-                        "AppArmor profile " + JsonPath.printable(wanted) + " on a host without AppArmor");
+                        "AppArmor profile " + JsonPaths.printable(wanted) + " on a host without AppArmor");
                 } else if (asked != null) {
                     object(tree, "process").remove("apparmorProfile");
                     change("$.process.apparmorProfile", "apparmor.mayBeAbsent", asked,
@@ -364,7 +364,7 @@ public final class Admission {
             var rule = p.seccomp();
             boolean bundleMayReplace = Boolean.TRUE.equals(rule.bundleMayReplace());
             String name = rule.profile().json() + (rule.file() == null ? "" : " " + rule.file());
-            String optOutPath = JsonPath.field("$.annotations", DefaultSeccompFilter.ANNOTATION);
+            String optOutPath = JsonPaths.field("$.annotations", DefaultSeccompFilter.ANNOTATION);
             boolean unconfined = DefaultSeccompFilter.UNCONFINED.equals(optOut);
             if (unconfined && !bundleMayReplace) {
                 if (tighten(rule.enforcement())) {
@@ -420,7 +420,7 @@ public final class Admission {
                     violation(at + ".type", "mounts.types", "a mount without a filesystem type");
                 } else if (!rule.types().contains(kind)) {
                     violation(at + (bind && !"bind".equals(m.type()) ? ".options" : ".type"), "mounts.types",
-                        "filesystem type " + JsonPath.printable(kind) + " (allowed: " + rule.types() + ")");
+                        "filesystem type " + JsonPaths.printable(kind) + " (allowed: " + rule.types() + ")");
                 }
                 if (bind) {
                     bindSource(i, m, options);
@@ -436,7 +436,7 @@ public final class Admission {
             }
             Path normal = bundle.resolve(m.source()).normalize();
             Path real = realPath(normal);
-            String shown = JsonPath.printable(m.source()) + (real.equals(Path.of(m.source())) ? "" : " (" + real + ")");
+            String shown = JsonPaths.printable(m.source()) + (real.equals(Path.of(m.source())) ? "" : " (" + real + ")");
             for (String f : p.mounts().forbidden()) {
                 Path forbidden = Path.of(f);
                 for (Path candidate : List.of(normal, real)) {
@@ -569,11 +569,11 @@ public final class Admission {
                 if (hostNamespaces.isHost(type, path)) {
                     if (!mayShare) {
                         violation(where, ruleName != null ? ruleName : "namespaces.hostShared",
-                            "the host's " + type + " namespace (" + JsonPath.printable(path) + ")");
+                            "the host's " + type + " namespace (" + JsonPaths.printable(path) + ")");
                     }
                 } else if (!mayJoin && !mayShare) {
                     violation(where, ruleName != null ? ruleName : "namespaces.joinable",
-                        "joining the " + type + " namespace " + JsonPath.printable(path));
+                        "joining the " + type + " namespace " + JsonPaths.printable(path));
                 }
             }
         }
@@ -690,9 +690,9 @@ public final class Admission {
                     String value = "device " + c.major() + ":" + c.minor() + " " + (rate == null || rate <= 0 ? "unlimited" : rate);
                     if (tighten) {
                         ((ObjectNode) array(object(resourcesNode(), "blockIO"), field).get(i)).put("rate", max);
-                        change(JsonPath.index(base, i) + ".rate", "resources.blockIO", value, max);
+                        change(JsonPaths.index(base, i) + ".rate", "resources.blockIO", value, max);
                     } else {
-                        violation(JsonPath.index(base, i) + ".rate", "resources.blockIO", value + " above the ceiling " + max);
+                        violation(JsonPaths.index(base, i) + ".rate", "resources.blockIO", value + " above the ceiling " + max);
                     }
                 }
                 return;
@@ -730,7 +730,7 @@ public final class Admission {
                         continue;
                     }
                     String at = "$.hooks." + e.getKey() + "[" + i + "]";
-                    String what = "hook " + JsonPath.printable(String.valueOf(path));
+                    String what = "hook " + JsonPaths.printable(String.valueOf(path));
                     if (tighten(rule.enforcement())) {
                         dropped.add(i);
                         change(at, Boolean.TRUE.equals(rule.allowed()) ? "hooks.paths" : "hooks.allowed", what, "removed");

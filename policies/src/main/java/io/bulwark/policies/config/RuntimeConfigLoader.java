@@ -1,14 +1,13 @@
 package io.bulwark.policies.config;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import io.bulwark.core.BulwarkException;
+import io.bulwark.core.spec.JsonPaths;
 import io.bulwark.policies.inherit.PolicyResolver;
 import io.bulwark.policies.parse.PolicyException;
-import io.bulwark.policies.parse.PolicyJson;
 import io.bulwark.policies.parse.PolicyParser;
 import io.bulwark.policies.parse.PolicyProblem;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import io.bulwark.policies.parse.JsonPath;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,9 +37,9 @@ public final class RuntimeConfigLoader {
         byte[] content = PolicyParser.read(file);
         RuntimeConfig config;
         try {
-            config = PolicyJson.mapper().readValue(content, RuntimeConfig.class);
+            config = PolicyParser.mapper().readValue(content, RuntimeConfig.class);
         } catch (JsonMappingException e) {
-            throw BulwarkException.invalid(file.toString(), JsonPath.of(e.getPath()), firstLine(e.getOriginalMessage()));
+            throw BulwarkException.invalid(file.toString(), JsonPaths.of(e.getPath()), firstLine(e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
             throw BulwarkException.invalid(file.toString(), "$", "not valid JSON: " + firstLine(e.getOriginalMessage()));
         } catch (IOException e) {
@@ -81,6 +80,6 @@ public final class RuntimeConfigLoader {
 
     private static String firstLine(String s) {
         int nl = s.indexOf('\n');
-        return JsonPath.printable(nl < 0 ? s : s.substring(0, nl));
+        return JsonPaths.printable(nl < 0 ? s : s.substring(0, nl));
     }
 }

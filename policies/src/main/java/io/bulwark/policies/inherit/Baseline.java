@@ -1,5 +1,6 @@
 package io.bulwark.policies.inherit;
 
+import io.bulwark.core.spec.SpecNames;
 import io.bulwark.policies.model.AppArmorPolicy;
 import io.bulwark.policies.model.BackendPolicy;
 import io.bulwark.policies.model.CapabilityPolicy;
@@ -58,7 +59,7 @@ public final class Baseline {
 
     private static Policy policy(List<String> forbidden) {
         return new Policy(null, "baseline", "built-in strict defaults", null,
-            new BackendPolicy(List.of("linux", "vm"), "linux"),
+            new BackendPolicy(SpecNames.BACKENDS, "linux"),
             new IdentityPolicy(true, null, null, true, Enforcement.REFUSE),
             new CapabilityPolicy(List.of(), Enforcement.REFUSE),
             true,

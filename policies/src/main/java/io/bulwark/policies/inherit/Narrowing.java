@@ -1,5 +1,6 @@
 package io.bulwark.policies.inherit;
 
+import io.bulwark.core.spec.JsonPaths;
 import io.bulwark.policies.model.DeviceAllowance;
 import io.bulwark.policies.model.HostPath;
 import io.bulwark.policies.model.IdRange;
@@ -7,7 +8,6 @@ import io.bulwark.policies.model.IoCeiling;
 import io.bulwark.policies.model.Policy;
 import io.bulwark.policies.model.SeccompPolicy;
 import io.bulwark.policies.model.SeccompProfileKind;
-import io.bulwark.policies.parse.JsonPath;
 import io.bulwark.policies.parse.PolicyProblem;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,7 +42,7 @@ public final class Narrowing {
     private void subset(String path, List<String> base, List<String> child, String noun) {
         for (int i = 0; i < child.size(); i++) {
             if (!base.contains(child.get(i))) {
-                widens(JsonPath.index(path, i), noun + " " + child.get(i) + " (base allows " + base + ")");
+                widens(JsonPaths.index(path, i), noun + " " + child.get(i) + " (base allows " + base + ")");
             }
         }
     }
@@ -92,7 +92,7 @@ public final class Narrowing {
             boolean covered = baseHosts.stream().anyMatch(bh -> Path.of(h.path()).startsWith(Path.of(bh.path()))
                 && (!bh.mustBeReadOnly() || h.mustBeReadOnly()));
             if (!covered) {
-                widens(JsonPath.index("$.mounts.hostPaths", i), "host path " + JsonPath.printable(h.path())
+                widens(JsonPaths.index("$.mounts.hostPaths", i), "host path " + JsonPaths.printable(h.path())
                     + (h.mustBeReadOnly() ? "" : " read-write"));
             }
         }
@@ -102,7 +102,7 @@ public final class Narrowing {
         for (int i = 0; i < c.devices().allowed().size(); i++) {
             DeviceAllowance d = c.devices().allowed().get(i);
             if (baseDevices.stream().noneMatch(bd -> bd.covers(d.type(), d.major(), d.minor(), d.access()))) {
-                widens(JsonPath.index("$.devices.allowed", i), "device " + d.type() + " "
+                widens(JsonPaths.index("$.devices.allowed", i), "device " + d.type() + " "
                     + (d.major() == null ? "*" : d.major()) + ":" + (d.minor() == null ? "*" : d.minor())
                     + " " + (d.access() == null ? "rwm" : d.access()));
             }

@@ -1,6 +1,7 @@
 package io.bulwark.policies.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.bulwark.core.spec.SpecNames;
 import java.util.List;
 
 /**
@@ -13,4 +14,7 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record NamespacePolicy(List<String> hostShared, List<String> joinable, Enforcement enforcement) {
+    /** The namespace types this section governs, in the spec's order. */
+    public static final List<String> TYPES =
+        SpecNames.NAMESPACES.stream().filter(t -> !t.equals("network") && !t.equals("user")).toList();
 }

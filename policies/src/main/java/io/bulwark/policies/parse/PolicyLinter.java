@@ -1,15 +1,17 @@
 package io.bulwark.policies.parse;
 
+import io.bulwark.core.spec.JsonPaths;
+import io.bulwark.core.spec.SpecNames;
 import io.bulwark.policies.model.BackendPolicy;
 import io.bulwark.policies.model.ByteSize;
 import io.bulwark.policies.model.DeviceAllowance;
 import io.bulwark.policies.model.HostPath;
 import io.bulwark.policies.model.IdRange;
 import io.bulwark.policies.model.IoCeiling;
+import io.bulwark.policies.model.NamespacePolicy;
 import io.bulwark.policies.model.Policy;
 import io.bulwark.policies.model.ResourcePolicy;
 import io.bulwark.policies.model.SeccompProfileKind;
-import io.bulwark.policies.model.Vocabulary;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,21 +79,21 @@ public final class PolicyLinter {
                 add("$.name", "missing: every policy needs a name");
             }
         } else if (!NAME.matcher(p.name()).matches()) {
-            add("$.name", "'" + JsonPath.printable(p.name()) + "' is not a policy name (lowercase letters, digits, . _ -)");
+            add("$.name", "'" + JsonPaths.printable(p.name()) + "' is not a policy name (lowercase letters, digits, . _ -)");
         }
         if (p.base() != null) {
             if (!NAME.matcher(p.base()).matches()) {
-                add("$.extends", "'" + JsonPath.printable(p.base()) + "' is not a policy name");
+                add("$.extends", "'" + JsonPaths.printable(p.base()) + "' is not a policy name");
             } else if (p.base().equals(p.name())) {
                 add("$.extends", "a policy cannot extend itself");
             }
         }
         if (p.backend() != null) {
             BackendPolicy b = p.backend();
-            words("$.backend.allowed", b.allowed(), Vocabulary.BACKENDS, true);
-            if (b.defaultBackend() != null && !Vocabulary.BACKENDS.contains(b.defaultBackend())) {
-                add("$.backend.default", "unknown backend '" + JsonPath.printable(b.defaultBackend()) + "' (known: "
-                    + Vocabulary.BACKENDS + ")");
+            words("$.backend.allowed", b.allowed(), SpecNames.BACKENDS, true);
+            if (b.defaultBackend() != null && !SpecNames.BACKENDS.contains(b.defaultBackend())) {
+                add("$.backend.default", "unknown backend '" + JsonPaths.printable(b.defaultBackend()) + "' (known: "
+                    + SpecNames.BACKENDS + ")");
             }
         }
         if (p.identity() != null) {
@@ -99,7 +101,7 @@ public final class PolicyLinter {
             range("$.identity.gidRange", p.identity().gidRange());
         }
         if (p.capabilities() != null) {
-            words("$.capabilities.allowed", p.capabilities().allowed(), Vocabulary.CAPABILITIES, false);
+            words("$.capabilities.allowed", p.capabilities().allowed(), SpecNames.CAPABILITIES, false);
         }
         if (p.seccomp() != null) {
             var s = p.seccomp();
@@ -117,14 +119,14 @@ public final class PolicyLinter {
                 for (int i = 0; i < m.types().size(); i++) {
                     String t = m.types().get(i);
                     if (t != null && (t.isBlank() || t.chars().anyMatch(ch -> ch <= ' ' || ch == ','))) {
-                        add(JsonPath.index("$.mounts.types", i), "'" + JsonPath.printable(t) + "' is not a filesystem type");
+                        add(JsonPaths.index("$.mounts.types", i), "'" + JsonPaths.printable(t) + "' is not a filesystem type");
                     }
                 }
             }
             if (m.hostPaths() != null) {
                 for (int i = 0; i < m.hostPaths().size(); i++) {
                     HostPath h = m.hostPaths().get(i);
-                    String at = JsonPath.index("$.mounts.hostPaths", i);
+                    String at = JsonPaths.index("$.mounts.hostPaths", i);
                     if (h == null || h.path() == null) {
                         add(at + ".path", "missing");
                     } else {
@@ -134,13 +136,13 @@ public final class PolicyLinter {
             }
             if (m.forbidden() != null) {
                 for (int i = 0; i < m.forbidden().size(); i++) {
-                    absolute(JsonPath.index("$.mounts.forbidden", i), m.forbidden().get(i));
+                    absolute(JsonPaths.index("$.mounts.forbidden", i), m.forbidden().get(i));
                 }
             }
         }
         if (p.devices() != null && p.devices().allowed() != null) {
             for (int i = 0; i < p.devices().allowed().size(); i++) {
-                device(JsonPath.index("$.devices.allowed", i), p.devices().allowed().get(i));
+                device(JsonPaths.index("$.devices.allowed", i), p.devices().allowed().get(i));
             }
         }
         if (p.namespaces() != null) {
@@ -155,12 +157,12 @@ public final class PolicyLinter {
         }
         if (p.hooks() != null && p.hooks().paths() != null) {
             for (int i = 0; i < p.hooks().paths().size(); i++) {
-                absolute(JsonPath.index("$.hooks.paths", i), p.hooks().paths().get(i));
+                absolute(JsonPaths.index("$.hooks.paths", i), p.hooks().paths().get(i));
             }
         }
         if (p.apparmor() != null && p.apparmor().profile() != null
             && !APPARMOR_PROFILE.matcher(p.apparmor().profile()).matches()) {
-            add("$.apparmor.profile", "'" + JsonPath.printable(p.apparmor().profile()) + "' is not an AppArmor profile name");
+            add("$.apparmor.profile", "'" + JsonPaths.printable(p.apparmor().profile()) + "' is not an AppArmor profile name");
         }
     }
 
@@ -197,7 +199,7 @@ public final class PolicyLinter {
             Set<String> seen = new HashSet<>();
             for (int i = 0; i < r.blockIO().size(); i++) {
                 IoCeiling c = r.blockIO().get(i);
-                String at = JsonPath.index("$.resources.blockIO", i);
+                String at = JsonPaths.index("$.resources.blockIO", i);
                 if (c == null || c.major() == null || c.minor() == null || c.major() < 0 || c.minor() < 0) {
                     add(at, "needs the device's major and minor numbers");
                     continue;
@@ -244,8 +246,8 @@ public final class PolicyLinter {
             add(path + ".type", "missing (c, b, u, p, or a for any)");
             return;
         }
-        if (!Vocabulary.DEVICE_TYPES.contains(d.type())) {
-            add(path + ".type", "'" + JsonPath.printable(d.type()) + "' is not a device type (c, b, u, p, a)");
+        if (!SpecNames.DEVICE_TYPES.contains(d.type()) && !SpecNames.DEVICE_RULE_TYPES.contains(d.type())) {
+            add(path + ".type", "'" + JsonPaths.printable(d.type()) + "' is not a device type (c, b, u, p, a)");
         }
         if (d.major() != null && d.major() < 0) {
             add(path + ".major", "cannot be negative (leave it out for any)");
@@ -254,7 +256,7 @@ public final class PolicyLinter {
             add(path + ".minor", "cannot be negative (leave it out for any)");
         }
         if (d.access() != null && (d.access().isEmpty() || !d.access().matches("r?w?m?"))) {
-            add(path + ".access", "'" + JsonPath.printable(d.access()) + "' is not a device access (r, w, m in that order)");
+            add(path + ".access", "'" + JsonPaths.printable(d.access()) + "' is not a device access (r, w, m in that order)");
         }
     }
 
@@ -265,13 +267,13 @@ public final class PolicyLinter {
         noNullsOrDuplicates(path, types);
         for (int i = 0; i < types.size(); i++) {
             String t = types.get(i);
-            if (t == null || Vocabulary.SHAREABLE_NAMESPACES.contains(t)) {
+            if (t == null || NamespacePolicy.TYPES.contains(t)) {
                 continue;
             }
             String hint = "network".equals(t) ? " (the network section governs the network namespace)"
                 : "user".equals(t) ? " (the identity section governs the user namespace)"
-                : " (known: " + Vocabulary.SHAREABLE_NAMESPACES + ")";
-            add(JsonPath.index(path, i), "'" + JsonPath.printable(t) + "' is not a namespace type here" + hint);
+                : " (known: " + NamespacePolicy.TYPES + ")";
+            add(JsonPaths.index(path, i), "'" + JsonPaths.printable(t) + "' is not a namespace type here" + hint);
         }
     }
 
@@ -286,7 +288,7 @@ public final class PolicyLinter {
         for (int i = 0; i < values.size(); i++) {
             String v = values.get(i);
             if (v != null && !known.contains(v)) {
-                add(JsonPath.index(path, i), "unknown '" + JsonPath.printable(v) + "'"
+                add(JsonPaths.index(path, i), "unknown '" + JsonPaths.printable(v) + "'"
                     + (known.size() < 10 ? " (known: " + known + ")" : ""));
             }
         }
@@ -297,9 +299,9 @@ public final class PolicyLinter {
         for (int i = 0; i < values.size(); i++) {
             String v = values.get(i);
             if (v == null) {
-                add(JsonPath.index(path, i), "null is not allowed here");
+                add(JsonPaths.index(path, i), "null is not allowed here");
             } else if (!seen.add(v)) {
-                add(JsonPath.index(path, i), "'" + JsonPath.printable(v) + "' is listed twice");
+                add(JsonPaths.index(path, i), "'" + JsonPaths.printable(v) + "' is listed twice");
             }
         }
     }
@@ -308,12 +310,12 @@ public final class PolicyLinter {
         if (value == null) {
             add(path, "null is not allowed here");
         } else if (!value.startsWith("/") || value.indexOf('\0') >= 0) {
-            add(path, "'" + JsonPath.printable(value) + "' is not an absolute path");
+            add(path, "'" + JsonPaths.printable(value) + "' is not an absolute path");
         } else if (!encodable(value)) {
-            add(path, "'" + JsonPath.printable(value) + "' is not valid Unicode (it holds an unpaired surrogate)");
+            add(path, "'" + JsonPaths.printable(value) + "' is not valid Unicode (it holds an unpaired surrogate)");
         } else if (!Path.of(value).normalize().toString().equals(value)) {
-            add(path, "'" + JsonPath.printable(value) + "' is not in normal form (write "
-                + JsonPath.printable(Path.of(value).normalize().toString()) + ")");
+            add(path, "'" + JsonPaths.printable(value) + "' is not in normal form (write "
+                + JsonPaths.printable(Path.of(value).normalize().toString()) + ")");
         }
     }
 

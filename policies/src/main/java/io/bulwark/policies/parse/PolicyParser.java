@@ -1,12 +1,16 @@
 package io.bulwark.policies.parse;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.bulwark.core.BulwarkException;
+import io.bulwark.core.spec.JsonPaths;
+import io.bulwark.core.spec.SpecJson;
 import io.bulwark.policies.model.Policy;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,7 +23,20 @@ public final class PolicyParser {
     /** Policies are small and human-written; anything bigger is a mistake or an attack. */
     public static final int MAX_BYTES = 1 << 20;
 
+    /**
+     * Policy and runtime configuration files are as strict as a config and stricter: an unknown field is an
+     * error (a misspelt rule must not pass as an absent one), and a null in a list is left for
+     * {@link PolicyLinter} to report. Strings stay short; keys and numbers have Jackson's bounds.
+     */
+    private static final ObjectMapper MAPPER = SpecJson.strictMapper(new SpecJson.Limits(MAX_BYTES, 64, 1 << 16,
+        StreamReadConstraints.DEFAULT_MAX_NAME_LEN, StreamReadConstraints.DEFAULT_MAX_NUM_LEN), false, true);
+
     private PolicyParser() {
+    }
+
+    /** The mapper for policy files and the runtime configuration (also writes {@code bulwark policy show}). */
+    public static ObjectMapper mapper() {
+        return MAPPER;
     }
 
     public static Policy parse(Path file) {
@@ -30,7 +47,7 @@ public final class PolicyParser {
     public static byte[] read(Path file) {
         try {
             if (Files.size(file) > MAX_BYTES) {
-                throw new PolicyException(file.toString(), JsonPath.ROOT, "larger than " + MAX_BYTES + " bytes");
+                throw new PolicyException(file.toString(), JsonPaths.ROOT, "larger than " + MAX_BYTES + " bytes");
             }
             return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
@@ -56,7 +73,7 @@ public final class PolicyParser {
         List<PolicyProblem> problems = PolicyLinter.lint(policy, origin, false);
         if (policy.name() != null || policy.base() != null) {
             problems = new java.util.ArrayList<>(problems);
-            problems.add(new PolicyProblem(origin, JsonPath.ROOT, "a policy fragment cannot set name or extends"));
+            problems.add(new PolicyProblem(origin, JsonPaths.ROOT, "a policy fragment cannot set name or extends"));
         }
         if (!problems.isEmpty()) {
             throw new PolicyException(problems);
@@ -66,23 +83,23 @@ public final class PolicyParser {
 
     private static Policy decode(byte[] content, String file) {
         if (content.length > MAX_BYTES) {
-            throw new PolicyException(file, JsonPath.ROOT, "larger than " + MAX_BYTES + " bytes");
+            throw new PolicyException(file, JsonPaths.ROOT, "larger than " + MAX_BYTES + " bytes");
         }
         try {
-            Policy policy = PolicyJson.mapper().readValue(content, Policy.class);
+            Policy policy = MAPPER.readValue(content, Policy.class);
             if (policy == null) {
-                throw new PolicyException(file, JsonPath.ROOT, "expected an object, found null");
+                throw new PolicyException(file, JsonPaths.ROOT, "expected an object, found null");
             }
             return policy;
         } catch (JsonMappingException e) {
-            throw new PolicyException(file, JsonPath.of(e.getPath()), describe(e));
+            throw new PolicyException(file, JsonPaths.of(e.getPath()), describe(e));
         } catch (StreamConstraintsException e) {
-            throw new PolicyException(file, JsonPath.ROOT, "too deeply nested or too long: " + e.getOriginalMessage());
+            throw new PolicyException(file, JsonPaths.ROOT, "too deeply nested or too long: " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? ""
                 : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
             String path = e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser parser
-                ? JsonPath.of(parser.getParsingContext()) : JsonPath.ROOT;
+                ? JsonPaths.of(parser.getParsingContext()) : JsonPaths.ROOT;
             throw new PolicyException(file, path, "not valid JSON" + where + ": " + firstLine(e.getOriginalMessage()));
         } catch (IOException e) {
             throw new BulwarkException(file + ": cannot read: " + e.getMessage(), e);
@@ -91,19 +108,19 @@ public final class PolicyParser {
 
     private static String describe(JsonMappingException e) {
         if (e instanceof UnrecognizedPropertyException u) {
-            return "unknown field '" + JsonPath.printable(u.getPropertyName()) + "' (known: "
+            return "unknown field '" + JsonPaths.printable(u.getPropertyName()) + "' (known: "
                 + String.join(", ", u.getKnownPropertyIds().stream().map(Object::toString).sorted().toList()) + ")";
         }
         if (e instanceof InvalidFormatException f && f.getTargetType() != null && f.getValue() != null
             && !f.getTargetType().isEnum() && !f.getTargetType().isInstance(f.getValue())
             && !(f.getValue() instanceof String && !f.getTargetType().getPackageName().startsWith("java."))) {
             return "wrong type: expected " + typeName(f.getTargetType()) + ", found "
-                + JsonPath.printable(String.valueOf(f.getValue()));
+                + JsonPaths.printable(String.valueOf(f.getValue()));
         }
         if (e instanceof InvalidFormatException f) {
             String msg = f.getOriginalMessage();
             int reason = msg.indexOf("\": ");
-            return "invalid value '" + JsonPath.printable(String.valueOf(f.getValue())) + "'"
+            return "invalid value '" + JsonPaths.printable(String.valueOf(f.getValue())) + "'"
                 + (reason > 0 ? ": " + firstLine(msg.substring(reason + 3)) : "");
         }
         String msg = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
@@ -155,6 +172,6 @@ public final class PolicyParser {
 
     private static String firstLine(String s) {
         int nl = s.indexOf('\n');
-        return JsonPath.printable(nl < 0 ? s : s.substring(0, nl));
+        return JsonPaths.printable(nl < 0 ? s : s.substring(0, nl));
     }
 }

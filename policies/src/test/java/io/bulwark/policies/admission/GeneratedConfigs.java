@@ -2,8 +2,8 @@ package io.bulwark.policies.admission;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bulwark.core.spec.SpecNames;
 import io.bulwark.policies.TestSpecs;
-import io.bulwark.policies.model.Vocabulary;
 import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -17,7 +17,7 @@ public final class GeneratedConfigs {
         "/etc/ssl/certs", "/home/user", "/dev/sda", "/sys/fs/cgroup", "/tmp", "rootfs/etc", "/etc", "/srv/../proc",
         "/srv/bulwark");
     static final List<String> NAMESPACES = List.of("cgroup", "ipc", "mount", "network", "pid", "time", "uts", "user");
-    private static final List<String> SORTED_CAPS = Vocabulary.CAPABILITIES.stream().sorted().toList();
+    private static final List<String> SORTED_CAPS = SpecNames.CAPABILITIES.stream().sorted().toList();
 
     private GeneratedConfigs() {
     }

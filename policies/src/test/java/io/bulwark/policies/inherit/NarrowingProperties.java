@@ -3,12 +3,12 @@ package io.bulwark.policies.inherit;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bulwark.core.spec.SpecNames;
 import io.bulwark.policies.TestSpecs;
 import io.bulwark.policies.admission.AdmissionResult;
 import io.bulwark.policies.model.ByteSize;
 import io.bulwark.policies.model.CapabilityPolicy;
 import io.bulwark.policies.model.Enforcement;
-import io.bulwark.policies.model.HookPolicy;
 import io.bulwark.policies.model.HostPath;
 import io.bulwark.policies.model.IdRange;
 import io.bulwark.policies.model.IdentityPolicy;
@@ -20,7 +20,6 @@ import io.bulwark.policies.model.NetworkPolicy;
 import io.bulwark.policies.model.PidsCeiling;
 import io.bulwark.policies.model.Policy;
 import io.bulwark.policies.model.ResourcePolicy;
-import io.bulwark.policies.model.Vocabulary;
 import io.bulwark.policies.parse.PolicyException;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,7 +40,7 @@ class NarrowingProperties {
     Arbitrary<Policy> children() {
         Arbitrary<String> cap = Arbitraries.frequencyOf(
             net.jqwik.api.Tuple.of(6, Arbitraries.of(BASE_CAPS)),
-            net.jqwik.api.Tuple.of(1, Arbitraries.of(Vocabulary.CAPABILITIES.stream().sorted().toList())));
+            net.jqwik.api.Tuple.of(1, Arbitraries.of(SpecNames.CAPABILITIES.stream().sorted().toList())));
         Arbitrary<Enforcement> enforcement = Arbitraries.of(Enforcement.class);
         Arbitrary<CapabilityPolicy> caps = Combinators.combine(cap.list().ofMaxSize(8).uniqueElements(), enforcement)
             .as(CapabilityPolicy::new).injectNull(0.3);
@@ -51,7 +50,7 @@ class NarrowingProperties {
             Arbitraries.longs().between(1, 8192).map(n -> new PidsCeiling(n, null)).injectNull(0.3),
             enforcement).as((m, p, e) -> new ResourcePolicy(m, null, p, null, e)).injectNull(0.3);
         Arbitrary<NamespacePolicy> namespaces = Combinators.combine(
-            Arbitraries.of(Vocabulary.SHAREABLE_NAMESPACES).list().ofMaxSize(2).uniqueElements(), enforcement)
+            Arbitraries.of(NamespacePolicy.TYPES).list().ofMaxSize(2).uniqueElements(), enforcement)
             .as((shared, e) -> new NamespacePolicy(shared, null, e)).injectNull(0.5);
         Arbitrary<MountPolicy> mounts = Combinators.combine(
             Arbitraries.of("/srv/bulwark/shared", "/srv/bulwark/shared/x", "/srv", "/home")

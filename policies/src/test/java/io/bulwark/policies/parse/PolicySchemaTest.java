@@ -43,8 +43,8 @@ class PolicySchemaTest {
         assertEquals("object", object.path("type").asText(), path + " is not an object in the schema");
         assertTrue(object.path("additionalProperties").isBoolean() && !object.get("additionalProperties").asBoolean(),
             path + " must forbid additional properties, as the parser does");
-        BeanDescription bean = PolicyJson.mapper().getDeserializationConfig()
-            .introspect(PolicyJson.mapper().constructType(type));
+        BeanDescription bean = PolicyParser.mapper().getDeserializationConfig()
+            .introspect(PolicyParser.mapper().constructType(type));
         Set<String> modelNames = new TreeSet<>();
         for (BeanPropertyDefinition p : bean.findProperties()) {
             modelNames.add(p.getName());
