@@ -46,18 +46,18 @@ public final class Main {
                 out.println("spec: 1.2.0");
                 return 0;
             }
-            Map<String, Command> commands = Commands.all();
             List<String> rest = new ArrayList<>(global.positional());
             if (global.has("help") || rest.isEmpty() || rest.get(0).equals("help")) {
-                if (rest.size() > 1 && commands.containsKey(rest.get(1))) {
-                    out.print(commands.get(rest.get(1)).usage());
+                Command topic = rest.size() > 1 ? Commands.byName(rest.get(1)) : null;
+                if (topic != null) {
+                    out.print(topic.usage());
                     return 0;
                 }
-                printHelp(out, commands);
+                printHelp(out, Commands.all());
                 return rest.isEmpty() && !global.has("help") ? 1 : 0;
             }
             String verb = rest.remove(0);
-            Command command = commands.get(verb);
+            Command command = Commands.byName(verb);
             if (command == null) {
                 throw new BulwarkException("unknown command '" + verb + "' (see bulwark --help)", 22);
             }

@@ -112,7 +112,10 @@ public final class SpecParser {
                 throw SpecException.of(name, JsonPaths.ROOT, "the configuration is empty", null);
             }
             unknown = SpecJson.unknownFields(tree, Spec.class, JsonPaths.ROOT);
-            spec = SpecJson.MAPPER.treeToValue(tree, Spec.class);
+            spec = RecordBinder.bind(tree, Spec.class);
+            if (spec == null) {
+                spec = SpecJson.MAPPER.treeToValue(tree, Spec.class); // Jackson's binding: exact errors
+            }
         } catch (JacksonException e) {
             throw translate(e, name);
         } catch (IOException e) {
