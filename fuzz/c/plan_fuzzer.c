@@ -37,7 +37,7 @@ static void check_strings(char **v, uint32_t n, const char *what)
 
 static void check(const struct plan *p)
 {
-    must(p->kind >= PLAN_INIT && p->kind <= PLAN_HOOK, "kind");
+    must(p->kind >= PLAN_INIT && p->kind <= PLAN_GUEST, "kind");
     for (uint32_t i = 0; i < p->njoins; i++) in_buffer(p->joins[i].path, "join path");
     if (p->has_rootfs) in_buffer(p->rootfs, "rootfs");
     in_buffer(p->hostname, "hostname");
@@ -68,9 +68,24 @@ static void check(const struct plan *p)
     must(p->ngids <= PLAN_MAX_COUNT, "gids");
     for (uint32_t i = 0; i < p->nrlimits; i++) must(p->rlimits[i].soft <= p->rlimits[i].hard, "rlimit order");
     must(!p->has_seccomp || (p->seccomp_len > 0 && p->seccomp_len <= 4096 && p->seccomp_filter), "seccomp");
-    must(p->sync_fd >= 3 + (int32_t)p->preserve_fds, "sync fd");
+    if (p->kind == PLAN_GUEST) {
+        must(!p->has_fds && p->sync_fd == -1 && p->console_fd == -1 && p->fifo_fd == -1, "guest plan descriptors");
+        must(p->has_rootfs && !p->njoins && !p->terminal && !p->create_hooks, "guest plan shape");
+        must(!!(p->ns_new & 0x10000000ULL) == p->has_id_maps, "guest id maps with a user namespace");
+    } else {
+        must(p->has_fds && p->sync_fd >= 3 + (int32_t)p->preserve_fds, "sync fd");
+        must(!p->has_id_maps, "id maps only in guest plans");
+    }
+    if (p->has_id_maps) {
+        must(p->nuid_maps >= 1 && p->nuid_maps <= PLAN_MAX_ID_MAP_LINES, "uid map lines");
+        must(p->ngid_maps >= 1 && p->ngid_maps <= PLAN_MAX_ID_MAP_LINES, "gid map lines");
+        for (uint32_t i = 0; i < p->nuid_maps; i++)
+            must(p->uid_maps[i].count && (uint64_t)p->uid_maps[i].outside + p->uid_maps[i].count <= 1ULL << 32, "uid map range");
+        for (uint32_t i = 0; i < p->ngid_maps; i++)
+            must(p->gid_maps[i].count && (uint64_t)p->gid_maps[i].outside + p->gid_maps[i].count <= 1ULL << 32, "gid map range");
+    }
     must(p->preserve_fds <= 1024, "preserve fds");
-    if (p->kind != PLAN_INIT) must(!p->has_rootfs && !p->nmounts && !p->ns_new, "join-only plan");
+    if (p->kind == PLAN_EXEC || p->kind == PLAN_HOOK) must(!p->has_rootfs && !p->nmounts && !p->ns_new, "join-only plan");
 }
 
 static char *dump(const struct plan *p, size_t *len)

@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define PLAN_CLONE_NEWUSER 0x10000000ULL
+#define PLAN_SECCOMP_NEW_LISTENER (1u << 3) /* SECCOMP_FILTER_FLAG_NEW_LISTENER */
+
 struct rd {
     const unsigned char *p;
     size_t n, off;
@@ -126,6 +129,25 @@ static int repeatable(int tag)
     default:
         return 0;
     }
+}
+
+/* u32 n (1 ... 340), then n lines of u32 inside, u32 outside, u32 count (count >= 1, no range past 2^32). */
+static int id_map(struct rd *r, const char *which, struct plan_id_map **out, uint32_t *count)
+{
+    uint32_t n;
+    if (u32(r, &n)) return -1;
+    if (n == 0 || n > PLAN_MAX_ID_MAP_LINES) return fail(r, "bad %s_map line count %u", which, n);
+    struct plan_id_map *m = calloc(n, sizeof(*m));
+    if (!m) return fail(r, "out of memory");
+    *out = m;
+    *count = n;
+    for (uint32_t i = 0; i < n; i++) {
+        if (u32(r, &m[i].inside) || u32(r, &m[i].outside) || u32(r, &m[i].count)) return -1;
+        if (m[i].count == 0 || (uint64_t)m[i].inside + m[i].count > 0x100000000ULL ||
+            (uint64_t)m[i].outside + m[i].count > 0x100000000ULL)
+            return fail(r, "bad %s_map line %u: %u %u %u", which, i, m[i].inside, m[i].outside, m[i].count);
+    }
+    return 0;
 }
 
 static int strings(struct rd *r, char ***out, uint32_t *count)
@@ -262,6 +284,7 @@ static int record(struct rd *r, int tag, struct plan *p, uint32_t *idx)
     }
     case TAG_FDS: {
         uint32_t s, c, f;
+        p->has_fds = 1;
         if (u32(r, &s) || u32(r, &c) || u32(r, &f) || u32(r, &p->preserve_fds)) return -1;
         p->sync_fd = (int32_t)s;
         p->console_fd = (int32_t)c;
@@ -293,6 +316,9 @@ static int record(struct rd *r, int tag, struct plan *p, uint32_t *idx)
         if (p->console_height > 0xFFFF || p->console_width > 0xFFFF)
             return fail(r, "console size %ux%u out of range", p->console_height, p->console_width);
         return 0;
+    case TAG_ID_MAPS:
+        p->has_id_maps = 1;
+        return id_map(r, "uid", &p->uid_maps, &p->nuid_maps) || id_map(r, "gid", &p->gid_maps, &p->ngid_maps) ? -1 : 0;
     }
     return fail(r, "unknown record tag %d", tag);
 }
@@ -367,7 +393,7 @@ int plan_decode(const unsigned char *buf, size_t len, struct plan *p, char *err,
         snprintf(err, errlen, "unsupported plan version %u (this shim reads %d)", version, PLAN_VERSION);
         return -1;
     }
-    if (p->kind < PLAN_INIT || p->kind > PLAN_HOOK) {
+    if (p->kind < PLAN_INIT || p->kind > PLAN_GUEST) {
         snprintf(err, errlen, "unknown plan kind %u", p->kind);
         return -1;
     }
@@ -403,9 +429,33 @@ int plan_decode(const unsigned char *buf, size_t len, struct plan *p, char *err,
         snprintf(err, errlen, "plan has no args");
         goto bad;
     }
-    if (!counts[TAG_FDS]) {
-        snprintf(err, errlen, "plan has no fds record");
-        goto bad;
+    if (p->kind == PLAN_GUEST) {
+        /* pid 1 of a microVM: no runtime, socket or FIFO on the other side of a descriptor, no host namespaces to
+         * join, no notify listener to hand on; the guest init itself writes the user namespace's id maps. */
+        const char *why = !p->has_rootfs ? "guest plan has no rootfs"
+                          : counts[TAG_FDS] ? "guest plan has an fds record (a guest has no descriptors to pass)"
+                          : p->njoins ? "guest plan joins namespaces by path"
+                          : p->create_hooks ? "guest plan stops for create hooks"
+                          : p->terminal ? "guest plan asks for a terminal"
+                          : (p->seccomp_flags & PLAN_SECCOMP_NEW_LISTENER) ? "guest plan asks for a seccomp listener"
+                          : (p->ns_new & PLAN_CLONE_NEWUSER) && !p->has_id_maps
+                              ? "guest plan creates a user namespace without id maps"
+                          : !(p->ns_new & PLAN_CLONE_NEWUSER) && p->has_id_maps
+                              ? "guest plan has id maps but no new user namespace"
+                          : NULL;
+        if (why) {
+            snprintf(err, errlen, "%s", why);
+            goto bad;
+        }
+    } else {
+        if (!counts[TAG_FDS]) {
+            snprintf(err, errlen, "plan has no fds record");
+            goto bad;
+        }
+        if (p->has_id_maps) {
+            snprintf(err, errlen, "id maps in a plan that is not a guest plan (the runtime writes them)");
+            goto bad;
+        }
     }
     if (p->kind == PLAN_INIT && !p->has_rootfs) {
         snprintf(err, errlen, "init plan has no rootfs");
@@ -415,7 +465,7 @@ int plan_decode(const unsigned char *buf, size_t len, struct plan *p, char *err,
         snprintf(err, errlen, "hook plan has no executable");
         goto bad;
     }
-    if (p->kind != PLAN_INIT && (p->has_rootfs || p->nmounts || p->ndevices || p->nmasked || p->nreadonly ||
+    if ((p->kind == PLAN_EXEC || p->kind == PLAN_HOOK) && (p->has_rootfs || p->nmounts || p->ndevices || p->nmasked || p->nreadonly ||
                                  p->ns_new || p->create_hooks || p->fifo_fd != -1 || p->has_time_offsets)) {
         snprintf(err, errlen, "container setup records in a plan that only joins a container");
         goto bad;
@@ -440,6 +490,8 @@ void plan_free(struct plan *p)
     free(p->env);
     free(p->gids);
     free(p->seccomp_filter);
+    free(p->uid_maps);
+    free(p->gid_maps);
     memset(p, 0, sizeof(*p));
 }
 
@@ -469,7 +521,7 @@ static uint32_t fnv1a(const unsigned char *b, size_t n)
 
 void plan_dump(const struct plan *p, FILE *f)
 {
-    static const char *kinds[] = { "", "init", "exec", "hook" };
+    static const char *kinds[] = { "", "init", "exec", "hook", "guest" };
     fprintf(f, "plan version=%d kind=%s\n", PLAN_VERSION, kinds[p->kind]);
     if (p->ns_new) fprintf(f, "ns_new 0x%llx\n", (unsigned long long)p->ns_new);
     for (uint32_t i = 0; i < p->njoins; i++) {
@@ -540,8 +592,9 @@ void plan_dump(const struct plan *p, FILE *f)
     if (p->has_seccomp)
         fprintf(f, "seccomp flags=0x%x instructions=%u fnv=0x%08x\n", p->seccomp_flags, p->seccomp_len,
                 fnv1a(p->seccomp_filter, (size_t)p->seccomp_len * 8));
-    fprintf(f, "fds sync=%d console=%d fifo=%d preserve=%u\n", p->sync_fd, p->console_fd, p->fifo_fd,
-            p->preserve_fds);
+    if (p->has_fds)
+        fprintf(f, "fds sync=%d console=%d fifo=%d preserve=%u\n", p->sync_fd, p->console_fd, p->fifo_fd,
+                p->preserve_fds);
     if (p->create_hooks) fputs("create_hooks\n", f);
     if (p->has_personality) fprintf(f, "personality 0x%x\n", p->personality);
     if (p->has_time_offsets)
@@ -549,4 +602,13 @@ void plan_dump(const struct plan *p, FILE *f)
                 p->monotonic_nanos, (long long)p->boottime_secs, p->boottime_nanos);
     if (p->has_console_size)
         fprintf(f, "console_size height=%u width=%u\n", p->console_height, p->console_width);
+    if (p->has_id_maps) {
+        fputs("id_maps uid=", f);
+        for (uint32_t i = 0; i < p->nuid_maps; i++)
+            fprintf(f, "%s%u:%u:%u", i ? "," : "", p->uid_maps[i].inside, p->uid_maps[i].outside, p->uid_maps[i].count);
+        fputs(" gid=", f);
+        for (uint32_t i = 0; i < p->ngid_maps; i++)
+            fprintf(f, "%s%u:%u:%u", i ? "," : "", p->gid_maps[i].inside, p->gid_maps[i].outside, p->gid_maps[i].count);
+        fputc('\n', f);
+    }
 }

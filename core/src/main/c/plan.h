@@ -13,14 +13,15 @@
 #define PLAN_MAX_STRING (1u << 20)
 #define PLAN_MAX_COUNT 65536u
 #define PLAN_UMASK_UNSET 0xFFFFFFFFu
+#define PLAN_MAX_ID_MAP_LINES 340u /* the kernel's bound on uid_map/gid_map lines */
 
-enum plan_kind { PLAN_INIT = 1, PLAN_EXEC = 2, PLAN_HOOK = 3 };
+enum plan_kind { PLAN_INIT = 1, PLAN_EXEC = 2, PLAN_HOOK = 3, PLAN_GUEST = 4 };
 
 enum plan_tag {
     TAG_NS_NEW = 1, TAG_NS_JOIN, TAG_ROOTFS, TAG_HOSTNAME, TAG_DOMAINNAME, TAG_MOUNT, TAG_DEVICE, TAG_SYMLINK,
     TAG_MASKED, TAG_READONLY, TAG_SYSCTL, TAG_EXECUTABLE, TAG_ARGS, TAG_ENV, TAG_CWD, TAG_USER, TAG_CAPS,
     TAG_RLIMIT, TAG_NO_NEW_PRIVS, TAG_OOM_SCORE_ADJ, TAG_TERMINAL, TAG_APPARMOR, TAG_SECCOMP, TAG_FDS,
-    TAG_CREATE_HOOKS, TAG_PERSONALITY, TAG_TIME_OFFSETS, TAG_CONSOLE_SIZE, TAG_LAST = TAG_CONSOLE_SIZE
+    TAG_CREATE_HOOKS, TAG_PERSONALITY, TAG_TIME_OFFSETS, TAG_CONSOLE_SIZE, TAG_ID_MAPS, TAG_LAST = TAG_ID_MAPS
 };
 
 struct plan_ns_join { uint32_t type; const char *path; };
@@ -29,6 +30,7 @@ struct plan_device { uint8_t type; uint32_t major, minor, mode, uid, gid; const 
 struct plan_symlink { const char *target, *linkpath; };
 struct plan_sysctl { const char *key, *value; };
 struct plan_rlimit { uint32_t resource; uint64_t soft, hard; };
+struct plan_id_map { uint32_t inside, outside, count; }; /* one uid_map/gid_map line */
 
 /* Strings point into the plan buffer (each is NUL-terminated there); arrays are heap-allocated. */
 struct plan {
@@ -55,11 +57,13 @@ struct plan {
     uint8_t terminal;
     const char *apparmor;
     int has_seccomp; uint32_t seccomp_flags; uint32_t seccomp_len; void *seccomp_filter; /* 8-byte aligned copy */
-    int32_t sync_fd, console_fd, fifo_fd; uint32_t preserve_fds;
+    int has_fds; int32_t sync_fd, console_fd, fifo_fd; uint32_t preserve_fds;
     uint8_t create_hooks;
     int has_personality; uint32_t personality;
     int has_time_offsets; int64_t monotonic_secs, boottime_secs; uint32_t monotonic_nanos, boottime_nanos;
     int has_console_size; uint32_t console_height, console_width;
+    /* guest plans only: the maps the guest init writes for the container's user namespace */
+    int has_id_maps; struct plan_id_map *uid_maps, *gid_maps; uint32_t nuid_maps, ngid_maps;
 };
 
 /* Decodes buf[0..len). On failure returns -1 and puts a one-line reason in err. buf must outlive the plan. */

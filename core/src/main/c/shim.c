@@ -3,7 +3,9 @@
  *   bulwark-shim exec PLANFD   join a running container and execve an extra process
  *   bulwark-shim hook PLANFD   join a container's namespaces and run a hook program
  *   bulwark-shim --check-plan  decode a plan from stdin and print its canonical text (exit 2 if invalid)
- * As pid 1 (the init of a Bulwark microVM, argv[1] absent or "guest") it runs in guest mode: see run_guest.
+ * As pid 1 (the init of a Bulwark microVM, argv[1] absent or "guest") it runs in guest mode: it plays the
+ * runtime's part for a guest plan (/.bulwark/plan) and the container's init runs the same steps as on a host; see
+ * run_guest.
  * Stage 0 (this process) joins namespaces given by path, then clones the process that does the rest with
  * CLONE_PARENT so that it is a child of the JVM, reports its pid and exits. */
 #define _GNU_SOURCE
@@ -466,6 +468,7 @@ static void run_joined(const struct plan *p)
 /* ---- guest mode: pid 1 of a microVM ---- */
 
 #define GUEST_PLAN "/.bulwark/plan"
+#define GUEST_SELF "/.bulwark/self" /* where pid 1 binds the initramfs before moving it over / */
 #define GUEST_EXIT_PORT 0x501 /* Bulwark's exit device, compatible with QEMU's isa-debug-exit */
 #define I8042_COMMAND_PORT 0x64
 #define I8042_RESET 0xfe
@@ -495,25 +498,73 @@ static void guest_mount(const char *source, const char *target, const char *type
     if (mount(source, target, type, flags, data) && errno != EBUSY) guest_fail(target);
 }
 
-/* The workload's process: the plan's namespaces (the guest kernel is the outer boundary), then the same
- * credentials, capabilities, no_new_privs and seccomp as under the linux backend. The initramfs is the rootfs. */
-static void guest_workload(const struct plan *p)
+/* Writes text to /proc/PID/NAME for the container's init (pid 1 here plays the runtime's part). */
+static void guest_write_proc(long pid, const char *name, const char *text)
 {
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/%ld/%s", pid, name);
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    size_t len = strlen(text);
+    if (fd < 0 || write(fd, text, len) != (ssize_t)len) guest_fail(path);
+    close(fd);
+}
+
+static void guest_write_id_map(long pid, const char *name, const struct plan_id_map *m, uint32_t n)
+{
+    char text[PLAN_MAX_ID_MAP_LINES * 36] = "";
+    size_t off = 0;
+    for (uint32_t i = 0; i < n; i++)
+        off += (size_t)snprintf(text + off, sizeof(text) - off, "%u %u %u\n", m[i].inside, m[i].outside, m[i].count);
+    guest_write_proc(pid, name, text);
+}
+
+/* The initramfs is the initial rootfs mount, which pivot_root cannot leave (it has no parent mount). As
+ * switch_root does, pid 1 moves a bind of it over / and chroots into that: the container's pivot_root then has a
+ * root to leave, exactly as on a host. */
+static void guest_pivotable_root(void)
+{
+    if (mkdir(GUEST_SELF, 0700) && errno != EEXIST) guest_fail("mkdir " GUEST_SELF);
+    if (mount("/", GUEST_SELF, NULL, MS_BIND, NULL)) guest_fail("bind mount / on " GUEST_SELF);
+    if (chdir(GUEST_SELF)) guest_fail("chdir " GUEST_SELF);
+    if (mount(".", "/", NULL, MS_MOVE, NULL)) guest_fail("move " GUEST_SELF " to /");
+    if (chroot(".") || chdir("/")) guest_fail("chroot into the bind of /");
+}
+
+/* The container's init inside the guest: once pid 1 has written its id maps, the same steps as run_init on a host
+ * (rootfs, mounts, devices, pivot_root, masked and read-only paths, credentials, capabilities, no_new_privs,
+ * seccomp), without the runtime's sync socket, console socket and exec FIFO. Errors go to the console. */
+static void guest_container(const struct plan *p, int go)
+{
+    char c;
+    ssize_t n;
+    do {
+        n = read(go, &c, 1);
+    } while (n < 0 && errno == EINTR);
+    if (n != 1) _exit(127); /* pid 1 failed and reports why */
+    close(go);
+    umask(0);
+    become_ns_root(p);
     if (setsid() < 0) die("setsid");
     if (p->hostname && sethostname(p->hostname, strlen(p->hostname))) die("sethostname");
     if (p->domainname && setdomainname(p->domainname, strlen(p->domainname))) die("setdomainname");
     set_rlimits(p);
+    rootfs_prepare(p);
+    rootfs_pivot(p);
+    rootfs_finish(p);
     become_user(p);
+    set_apparmor(p);
     const char *exe = resolve_executable(p);
     if (p->has_personality && personality(p->personality) < 0) die("personality 0x%x", p->personality);
     if (p->has_seccomp && p->no_new_privs) install_seccomp(p);
     exec_workload(p, exe);
 }
 
-/* Mounts the kernel filesystems, puts the console on stdio, runs the workload of GUEST_PLAN, reaps every orphan,
- * reports the workload's exit status through the exit device and powers the VM off. */
+/* Mounts the kernel filesystems, puts the console on stdio, creates the container of GUEST_PLAN (a guest plan),
+ * writes its id maps, reaps every orphan, reports the workload's exit status through the exit device and powers
+ * the VM off. */
 static int run_guest(void)
 {
+    guest_pivotable_root();
     guest_mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
     guest_mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
     guest_mount("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, "mode=0755");
@@ -534,20 +585,43 @@ static int run_guest(void)
         dprintf(2, "bulwark-shim (guest): invalid plan %s: %s\n", GUEST_PLAN, err);
         guest_power_off(127);
     }
-    if (p.kind != PLAN_INIT) {
+    if (p.kind != PLAN_GUEST) {
         errno = EINVAL;
-        guest_fail("the guest plan is not an init plan");
+        guest_fail("the plan in " GUEST_PLAN " is not a guest plan");
     }
-    /* Nothing on the other side of a descriptor here: no runtime, no console socket, no exec FIFO. */
-    p.sync_fd = p.console_fd = p.fifo_fd = -1;
-    p.terminal = 0;
-    p.create_hooks = 0;
-    p.seccomp_flags &= ~(uint32_t)SECCOMP_FILTER_FLAG_NEW_LISTENER;
-    /* No id maps without a runtime to write them, and no time offsets: those two stay with the guest kernel. */
-    unsigned long flags = p.ns_new & ~(unsigned long)(CLONE_NEWUSER | CLONE_NEWTIME);
+    unsigned long flags = p.ns_new;
+    if (flags & CLONE_NEWTIME) {
+        /* As stage 0 on a host: only a child is born into the new time namespace, after its offsets are set. */
+        if (unshare(CLONE_NEWTIME)) guest_fail("unshare the time namespace");
+        if (p.has_time_offsets) {
+            char v[128];
+            snprintf(v, sizeof(v), "monotonic %lld %u\nboottime %lld %u\n", (long long)p.monotonic_secs,
+                     p.monotonic_nanos, (long long)p.boottime_secs, p.boottime_nanos);
+            guest_write_proc(getpid(), "timens_offsets", v);
+        }
+        flags &= ~(unsigned long)CLONE_NEWTIME;
+    }
+    int go[2];
+    if (pipe2(go, O_CLOEXEC)) guest_fail("pipe");
     long child = syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
-    if (child < 0) guest_fail("clone the workload");
-    if (child == 0) guest_workload(&p);
+    if (child < 0) guest_fail("clone the container's init");
+    if (child == 0) {
+        close(go[1]);
+        guest_container(&p, go[0]);
+    }
+    close(go[0]);
+    if (p.has_id_maps) {
+        /* pid 1 holds every capability of the guest's initial user namespace: any map the plan gives is allowed. */
+        guest_write_id_map(child, "gid_map", p.gid_maps, p.ngid_maps);
+        guest_write_id_map(child, "uid_map", p.uid_maps, p.nuid_maps);
+    }
+    if (p.has_oom) {
+        char v[16];
+        snprintf(v, sizeof(v), "%d", p.oom_score_adj);
+        guest_write_proc(child, "oom_score_adj", v);
+    }
+    if (write(go[1], "g", 1) != 1) guest_fail("release the container's init");
+    close(go[1]);
     for (;;) {
         int status;
         pid_t pid = waitpid(-1, &status, 0);

@@ -113,8 +113,10 @@ public final class PlanDump {
                 .append(f.length / 8).append(" fnv=").append(String.format("0x%08x", fnv1a(f))).append('\n');
         }
         FdPlan f = plan.fds();
-        s.append("fds sync=").append(f.sync()).append(" console=").append(f.console()).append(" fifo=")
-            .append(f.execFifo()).append(" preserve=").append(u32(f.preserveFds())).append('\n');
+        if (f != null) {
+            s.append("fds sync=").append(f.sync()).append(" console=").append(f.console()).append(" fifo=")
+                .append(f.execFifo()).append(" preserve=").append(u32(f.preserveFds())).append('\n');
+        }
         if (plan.createHooks()) {
             s.append("create_hooks\n");
         }
@@ -130,6 +132,10 @@ public final class PlanDump {
         if (size != null) {
             s.append("console_size height=").append(size.height()).append(" width=").append(size.width()).append('\n');
         }
+        IdMapsPlan maps = plan.idMaps();
+        if (maps != null) {
+            s.append("id_maps uid=").append(idMap(maps.uids())).append(" gid=").append(idMap(maps.gids())).append('\n');
+        }
         return s.toString();
     }
 
@@ -141,6 +147,15 @@ public final class PlanDump {
             h *= 0x01000193;
         }
         return h;
+    }
+
+    private static String idMap(java.util.List<IdMappingPlan> lines) {
+        StringBuilder s = new StringBuilder();
+        for (IdMappingPlan m : lines) {
+            s.append(s.isEmpty() ? "" : ",").append(m.containerId()).append(':').append(m.hostId()).append(':')
+                .append(m.size());
+        }
+        return s.toString();
     }
 
     private static long u32(long v) {

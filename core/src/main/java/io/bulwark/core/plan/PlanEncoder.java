@@ -98,7 +98,9 @@ public final class PlanEncoder {
             b.record(TAG_SECCOMP, new Value().u32(p.seccomp().flags()).u32(f.length / 8).bytes(f));
         }
         FdPlan f = plan.fds();
-        b.record(TAG_FDS, new Value().u32(f.sync()).u32(f.console()).u32(f.execFifo()).u32(f.preserveFds()));
+        if (f != null) {
+            b.record(TAG_FDS, new Value().u32(f.sync()).u32(f.console()).u32(f.execFifo()).u32(f.preserveFds()));
+        }
         if (plan.createHooks()) {
             b.record(TAG_CREATE_HOOKS, new Value().u8(1));
         }
@@ -113,6 +115,17 @@ public final class PlanEncoder {
         ConsoleSizePlan size = p.consoleSize();
         if (size != null) {
             b.record(TAG_CONSOLE_SIZE, new Value().u32(size.height()).u32(size.width()));
+        }
+        IdMapsPlan maps = plan.idMaps();
+        if (maps != null) {
+            Value v = new Value();
+            for (List<IdMappingPlan> l : List.of(maps.uids(), maps.gids())) {
+                v.u32(l.size());
+                for (IdMappingPlan m : l) {
+                    v.u32(m.containerId()).u32(m.hostId()).u32(m.size());
+                }
+            }
+            b.record(TAG_ID_MAPS, v);
         }
 
         byte[] body = b.out.toByteArray();

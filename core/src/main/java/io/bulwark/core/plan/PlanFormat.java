@@ -47,6 +47,10 @@ public final class PlanFormat {
     public static final int TAG_PERSONALITY = 26;
     public static final int TAG_TIME_OFFSETS = 27;
     public static final int TAG_CONSOLE_SIZE = 28;
+    public static final int TAG_ID_MAPS = 29;
+
+    /** The kernel's bound on the lines of a uid_map or gid_map. */
+    public static final int MAX_ID_MAP_LINES = 340;
 
     /** umask value meaning "keep the inherited umask". */
     public static final int UMASK_UNSET = -1;

@@ -133,7 +133,7 @@ public final class SpecConverter {
         return new Plan(Plan.Kind.INIT, newNs, joins, root, emptyToNull(spec.hostname()),
             emptyToNull(spec.domainname()), mounts, devices, links, paths(linux.maskedPaths()),
             readonly, sysctls, process, FdPlan.UNASSIGNED, false, personality(linux),
-            timeOffsets(linux, newNs));
+            timeOffsets(linux, newNs), null);
     }
 
     /**

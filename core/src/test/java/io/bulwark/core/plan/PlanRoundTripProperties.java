@@ -74,7 +74,7 @@ class PlanRoundTripProperties {
             path.list().ofMaxSize(3)).as((ns, j, root, host, ms, ds, ls, masked) ->
                 new Plan(Plan.Kind.INIT, ns, j, root, host, null, ms, ds, ls, masked, List.of(), List.of(),
                     new ProcessPlan(null, List.of("x"), List.of(), null, null, null, List.of(), false, null, false,
-                        null, null), FdPlan.UNASSIGNED, false, null, null));
+                        null, null), FdPlan.UNASSIGNED, false, null, null, null));
         Arbitrary<Plan> full = Combinators.combine(init, process2, fds, path.list().ofMaxSize(2),
             Combinators.combine(Arbitraries.strings().withChars("abcz_.").ofMinLength(1).ofMaxLength(12)
                 .filter(k -> !k.startsWith(".") && !k.contains("..")), text).as(SysctlPlan::new).list().ofMaxSize(2),
@@ -82,7 +82,7 @@ class PlanRoundTripProperties {
                 new Plan(Plan.Kind.INIT, p.newNamespaces(), p.joins(), p.rootfs(), p.hostname(), p.domainname(),
                     p.mounts(), p.devices(), p.symlinks(), p.maskedPaths(), ro, sys, proc,
                     new FdPlan(f.sync(), f.console(), fifo == 1 ? 3 + f.preserveFds() : -1, f.preserveFds()), hooks,
-                    fifo == 1 ? 8 : null, hooks ? new TimeOffsetsPlan(fifo - 7, 12, 99, 0) : null));
+                    fifo == 1 ? 8 : null, hooks ? new TimeOffsetsPlan(fifo - 7, 12, 99, 0) : null, null));
         Arbitrary<Plan> exec = Combinators.combine(joins, process2, fds, Arbitraries.of(Plan.Kind.EXEC, Plan.Kind.HOOK))
             .as((j, p, f, kind) -> Plan.joining(kind, j,
                 kind == Plan.Kind.HOOK && p.executable() == null
@@ -90,6 +90,25 @@ class PlanRoundTripProperties {
                         p.noNewPrivileges(), p.oomScoreAdj(), p.terminal(), p.apparmorProfile(), p.seccomp(),
                         p.consoleSize())
                     : p, f));
-        return Arbitraries.oneOf(full, exec);
+        Arbitrary<IdMappingPlan> line = Combinators.combine(Arbitraries.longs().between(0, 1L << 31),
+            Arbitraries.longs().between(0, 1L << 31), Arbitraries.longs().between(1, 1L << 31)).as(IdMappingPlan::new);
+        Arbitrary<IdMapsPlan> maps = Combinators.combine(line.list().ofMinSize(1).ofMaxSize(4),
+            line.list().ofMinSize(1).ofMaxSize(4)).as(IdMapsPlan::new);
+        Arbitrary<Plan> guest = Combinators.combine(full, maps).as(PlanRoundTripProperties::guest);
+        return Arbitraries.oneOf(full, exec, guest);
+    }
+
+    /** The guest plan that an init plan would be: no joins, descriptors, hooks, terminal or listener; maps with a user namespace. */
+    static Plan guest(Plan p, IdMapsPlan maps) {
+        ProcessPlan q = p.process();
+        SeccompPlan sc = q.seccomp() == null ? null
+            : new SeccompPlan(q.seccomp().flags() & ~SeccompPlan.FLAG_NEW_LISTENER, q.seccomp().filter());
+        ProcessPlan proc = new ProcessPlan(q.executable(), q.args(), q.env(), q.cwd(), q.user(), q.capabilities(),
+            q.rlimits(), q.noNewPrivileges(), q.oomScoreAdj(), false, q.apparmorProfile(), sc, q.consoleSize());
+        Plan init = new Plan(Plan.Kind.INIT, p.newNamespaces(), List.of(), p.rootfs(), p.hostname(), p.domainname(),
+            p.mounts(), p.devices(), p.symlinks(), p.maskedPaths(), p.readonlyPaths(), p.sysctls(), proc, p.fds(),
+            false, p.personality(), p.timeOffsets(), null);
+        return init.asGuest(p.rootfs(), p.mounts(),
+            (p.newNamespaces() & LinuxConstants.CLONE_NEWUSER) != 0 ? maps : null);
     }
 }

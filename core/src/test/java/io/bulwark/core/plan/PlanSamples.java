@@ -26,7 +26,22 @@ public final class PlanSamples {
             List.of(new SymlinkPlan("/proc/self/fd", "/dev/fd")),
             List.of("/proc/kcore", "/sys/firmware"), List.of("/proc/sys"),
             List.of(new SysctlPlan("net.ipv4.ip_forward", "1")), proc, new FdPlan(5, 6, 7, 2), true, 8,
-            new TimeOffsetsPlan(-5, 100, 3600, 999_999_999));
+            new TimeOffsetsPlan(-5, 100, 3600, 999_999_999), null);
+    }
+
+    /** A microVM's guest plan with a user namespace and its id maps. */
+    public static Plan guest() {
+        ProcessPlan proc = new ProcessPlan(null, List.of("sh"), List.of("PATH=/bin"), "/",
+            new UserPlan(0, 0, 0022, List.of()), new CapabilityPlan(0x400L, 0x400L, 0, 0x400L, 0), List.of(), true,
+            100, false, null, new SeccompPlan(0, new byte[] {6, 0, 0, 0, 0, 0, (byte) 0xff, 0x7f}));
+        Plan init = new Plan(Plan.Kind.INIT, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUSER | CLONE_NEWTIME, List.of(),
+            new RootfsPlan("/var/lib/b/rootfs", true, false, MS_SLAVE | MS_REC), "box", null,
+            List.of(new MountPlan("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, 0, "")),
+            SpecConverter.DEFAULT_DEVICES, List.of(), List.of("/proc/kcore"), List.of("/proc/sys"), List.of(), proc,
+            FdPlan.UNASSIGNED, false, null, new TimeOffsetsPlan(7, 0, -7, 0), null);
+        return init.asGuest(new RootfsPlan("/.bulwark/rootfs", true, false, MS_SLAVE | MS_REC), init.mounts(),
+            new IdMapsPlan(List.of(new IdMappingPlan(0, 100_000, 65_536)),
+                List.of(new IdMappingPlan(0, 100_000, 1000), new IdMappingPlan(1000, 4_000_000_000L, 294_967_296L))));
     }
 
     public static Plan minimalExec() {

@@ -3,9 +3,12 @@ package io.bulwark.fuzz.plan;
 import io.bulwark.core.plan.CapabilityPlan;
 import io.bulwark.core.plan.DevicePlan;
 import io.bulwark.core.plan.FdPlan;
+import io.bulwark.core.plan.IdMappingPlan;
+import io.bulwark.core.plan.IdMapsPlan;
 import io.bulwark.core.plan.MountPlan;
 import io.bulwark.core.plan.NamespaceJoin;
 import io.bulwark.core.plan.Plan;
+import io.bulwark.core.plan.PlanFormat;
 import io.bulwark.core.plan.ProcessPlan;
 import io.bulwark.core.plan.RlimitPlan;
 import io.bulwark.core.plan.RootfsPlan;
@@ -46,9 +49,12 @@ public final class PlanGen {
     }
 
     public Plan plan() {
-        int k = gen.below(10);
+        int k = gen.below(12);
         if (k < 6) {
             return init();
+        }
+        if (k >= 10) {
+            return guest();
         }
         Plan.Kind kind = k < 8 ? Plan.Kind.EXEC : Plan.Kind.HOOK;
         ProcessPlan p = process(kind == Plan.Kind.HOOK);
@@ -64,7 +70,37 @@ public final class PlanGen {
             list(4, () -> new SysctlPlan(sysctlKey(), text())), process(false), fds(true), random.nextBoolean(),
             gen.chance(30) ? (Integer) random.nextInt() : null,
             gen.chance(30) ? new TimeOffsetsPlan(longValue(), gen.below(1_000_000_000), longValue(),
-                gen.below(1_000_000_000)) : null);
+                gen.below(1_000_000_000)) : null, null);
+    }
+
+    /**
+     * A microVM guest plan: an init plan without what a guest has none of (descriptors, joins, hooks, terminal,
+     * seccomp listener), with id maps exactly when it creates a user namespace (every edge of the 2^32 range).
+     */
+    private Plan guest() {
+        Plan p = init();
+        ProcessPlan q = p.process();
+        SeccompPlan sc = q.seccomp() == null ? null
+            : new SeccompPlan(q.seccomp().flags() & ~SeccompPlan.FLAG_NEW_LISTENER, q.seccomp().filter());
+        ProcessPlan proc = new ProcessPlan(q.executable(), q.args(), q.env(), q.cwd(), q.user(), q.capabilities(),
+            q.rlimits(), q.noNewPrivileges(), q.oomScoreAdj(), false, q.apparmorProfile(), sc, q.consoleSize());
+        Plan init = new Plan(Plan.Kind.INIT, p.newNamespaces(), List.of(), p.rootfs(), p.hostname(), p.domainname(),
+            p.mounts(), p.devices(), p.symlinks(), p.maskedPaths(), p.readonlyPaths(), p.sysctls(), proc, p.fds(),
+            false, p.personality(), p.timeOffsets(), null);
+        boolean user = (p.newNamespaces() & io.bulwark.core.plan.LinuxConstants.CLONE_NEWUSER) != 0;
+        return init.asGuest(p.rootfs(), p.mounts(), user ? new IdMapsPlan(idMap(), idMap()) : null);
+    }
+
+    private List<IdMappingPlan> idMap() {
+        int n = gen.chance(bigPercent) ? PlanFormat.MAX_ID_MAP_LINES : 1 + gen.below(5);
+        List<IdMappingPlan> lines = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            long size = 1 + (u32() % 0xffffffffL);
+            long room = (1L << 32) - size;
+            lines.add(new IdMappingPlan(gen.chance(30) ? room : u32() % (room + 1), gen.chance(30) ? room
+                : u32() % (room + 1), size));
+        }
+        return lines;
     }
 
     private ProcessPlan process(boolean needsExecutable) {

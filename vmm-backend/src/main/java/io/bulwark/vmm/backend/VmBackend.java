@@ -11,6 +11,7 @@ import io.bulwark.core.plan.Plan;
 import io.bulwark.core.plan.SeccompPlan;
 import io.bulwark.core.plan.SpecConverter;
 import io.bulwark.core.spec.Linux;
+import io.bulwark.core.spec.Mount;
 import io.bulwark.core.spec.Namespace;
 import io.bulwark.core.spec.Process;
 import io.bulwark.core.spec.Spec;
@@ -77,10 +78,7 @@ public final class VmBackend implements Backend {
         if (process == null || process.args() == null || process.args().isEmpty()) {
             throw BulwarkException.invalid("config.json", "process.args", "the vm backend needs a command to run");
         }
-        if (Boolean.TRUE.equals(process.terminal())) {
-            throw BulwarkException.invalid("config.json", "process.terminal",
-                "the vm backend has no terminal support yet; the guest console is the container's stdio");
-        }
+        GuestImage image = guestImage(spec, r); // refuses what a guest cannot do before anything is made
         VmSizing sizing = VmSizing.of(spec);
         Map<String, String> ann = spec.annotations() == null ? Map.of() : spec.annotations();
         Path kernel = ann.containsKey(KERNEL_ANNOTATION) ? Path.of(ann.get(KERNEL_ANNOTATION)) : GuestKernel.bzImage();
@@ -89,11 +87,9 @@ public final class VmBackend implements Backend {
                 + (ann.containsKey(KERNEL_ANNOTATION) ? " (annotation " + KERNEL_ANNOTATION + ")"
                 : "; scripts/fetch-guest-kernel.sh puts one there"));
         }
-        Path rootfs = spec.root() == null || spec.root().path() == null ? null
-            : r.bundle().resolve(spec.root().path());
         Path initramfs = r.stateDir().resolve(INITRAMFS);
         try {
-            Files.write(initramfs, GuestImage.initramfs(rootfs, guestPlan(spec, r)));
+            Files.write(initramfs, image.initramfs());
             Path fifo = r.stateDir().resolve(VmmLaunch.START_FIFO);
             Files.deleteIfExists(fifo);
             sys.mkfifo(fifo.toString(), 0600);
@@ -113,23 +109,65 @@ public final class VmBackend implements Backend {
         return new ContainerProcess(pid, start.getAsLong());
     }
 
-    /** The command that starts the VMM process: without capabilities (when confined), same JVM and classpath. */
     /**
-     * The init plan the guest's shim runs: the one the linux backend would run. Without a linux section the
-     * workload still gets every namespace but user inside the guest (no runtime there writes id maps).
+     * What the guest boots: the init plan the linux backend would run, as a guest plan (the rootfs and bind sources
+     * carried into the initramfs, the id maps for the guest init to write). Without a linux section the workload
+     * still gets every namespace but user inside the guest. What a guest cannot do is refused here, with its
+     * JSON path.
      */
     static final List<Namespace> GUEST_NAMESPACES = List.of(new Namespace("mount", null), new Namespace("uts", null),
         new Namespace("ipc", null), new Namespace("pid", null), new Namespace("network", null),
         new Namespace("cgroup", null));
 
-    static Plan guestPlan(Spec spec, CreateRequest r) {
+    public static GuestImage guestImage(Spec spec, CreateRequest r) {
         Spec s = spec.linux() != null ? spec : new Spec(spec.ociVersion(), spec.process(), spec.root(),
             spec.hostname(), spec.domainname(), spec.mounts(), spec.hooks(), spec.annotations(),
             new Linux(GUEST_NAMESPACES, null, null, null, null, null, null, null, null, null, null, null, null, null));
-        return SpecConverter.convert(s, r.bundle(), false,
+        Linux linux = s.linux();
+        List<Namespace> namespaces = linux.namespaces() == null ? List.of() : linux.namespaces();
+        for (int i = 0; i < namespaces.size(); i++) {
+            if (namespaces.get(i).path() != null && !namespaces.get(i).path().isEmpty()) {
+                throw BulwarkException.invalid("config.json", "linux.namespaces[" + i + "].path",
+                    "the vm backend cannot join a namespace of the host from inside the guest");
+            }
+        }
+        if (spec.process() != null && Boolean.TRUE.equals(spec.process().terminal())) {
+            throw BulwarkException.invalid("config.json", "process.terminal",
+                "the vm backend has no terminal support yet; the guest console is the container's stdio");
+        }
+        if (spec.process() != null && spec.process().apparmorProfile() != null
+                && !spec.process().apparmorProfile().isEmpty()) {
+            throw BulwarkException.invalid("config.json", "process.apparmorProfile",
+                "the guest kernel has no AppArmor profiles loaded, so the vm backend cannot apply one");
+        }
+        if ((r.seccompFlags() & SeccompPlan.FLAG_NEW_LISTENER) != 0) {
+            throw BulwarkException.invalid("config.json", "linux.seccomp",
+                "a notify action needs a listener on the host, which a process in a guest cannot reach");
+        }
+        List<Mount> mounts = spec.mounts() == null ? List.of() : spec.mounts();
+        for (int i = 0; i < mounts.size(); i++) {
+            Mount m = mounts.get(i);
+            boolean bind = "bind".equals(m.type()) || m.options() != null
+                && (m.options().contains("bind") || m.options().contains("rbind"));
+            if (!bind || m.source() == null || m.source().isEmpty()) {
+                continue;
+            }
+            Path source = r.bundle().resolve(m.source()).normalize();
+            if (source.startsWith("/proc") || source.startsWith("/sys") || source.startsWith("/dev")) {
+                throw BulwarkException.invalid("config.json", "mounts[" + i + "].source", "the vm backend copies "
+                    + "bind sources into the guest, and " + source + " belongs to the host's kernel; mount the "
+                    + "guest's own (type proc, sysfs, devpts, tmpfs) instead");
+            }
+            if (!Files.exists(source, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw BulwarkException.invalid("config.json", "mounts[" + i + "].source", source + " does not exist");
+            }
+        }
+        Plan init = SpecConverter.convert(s, r.bundle(), r.noPivot(),
             r.seccompFilter() == null ? null : new SeccompPlan(r.seccompFlags(), r.seccompFilter()));
+        return GuestImage.of(init, linux.uidMappings(), linux.gidMappings());
     }
 
+    /** The command that starts the VMM process: without capabilities (when confined), same JVM and classpath. */
     static List<String> command(VmmLaunch launch) {
         List<String> cmd = new ArrayList<>();
         if (launch.confine()) {

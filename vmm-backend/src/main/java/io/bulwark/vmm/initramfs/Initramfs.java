@@ -12,26 +12,44 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Builds a guest's initramfs: a container rootfs copied as it is (modes, owners, symlinks, device nodes), the
- * directories the guest init mounts on, and extra files (the init itself, the plan) placed over it.
+ * Builds a guest's initramfs: trees copied as they are (modes, owners, symlinks, device nodes), each at its place
+ * in the archive (a container's rootfs in a directory of its own), the directories the guest init mounts on, and
+ * extra files (the init itself, the plan) placed over them.
  */
 public final class Initramfs {
     private Initramfs() {
     }
 
-    /** Mount points the guest init needs whether or not the rootfs has them. */
-    static final List<String> GUEST_DIRECTORIES = List.of("dev", "proc", "sys", "tmp", "run");
+    /** Mount points the guest init needs whether or not the trees have them. */
+    static final List<String> GUEST_DIRECTORIES = List.of("dev", "proc", "sys");
 
     /**
-     * @param rootfs the tree to copy, or null for none
-     * @param extra  path inside the archive → (mode, content); parent directories are created as needed
+     * A file or directory tree copied into the archive.
+     *
+     * @param at     where it goes in the archive ("" for the archive's root, otherwise a relative path)
+     * @param source the file or directory on the host
      */
+    public record Tree(String at, Path source) {
+    }
+
+    /** One tree at the archive's root (or none), then the extra files. */
     public static byte[] build(Path rootfs, Map<String, FileEntry> extra) {
+        return build(rootfs == null ? List.of() : List.of(new Tree("", rootfs)), extra);
+    }
+
+    /**
+     * @param trees what to copy, in order; a tree's parent directories are created as needed
+     * @param extra path inside the archive → (mode, content); parent directories are created as needed
+     */
+    public static byte[] build(List<Tree> trees, Map<String, FileEntry> extra) {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        Path current = null;
         try (CpioWriter cpio = new CpioWriter(buf)) {
             java.util.Set<String> written = new java.util.HashSet<>();
-            if (rootfs != null) {
-                copyTree(cpio, rootfs, written, extra.keySet());
+            for (Tree t : trees) {
+                current = t.source();
+                parents(cpio, t.at(), written);
+                copyTree(cpio, t.at(), t.source(), written, extra.keySet());
             }
             for (String dir : GUEST_DIRECTORIES) {
                 if (written.add(dir)) {
@@ -42,20 +60,27 @@ public final class Initramfs {
                 // The kernel opens /dev/console for init before anything is mounted on /dev.
                 cpio.node("dev/console", CpioWriter.S_IFCHR, 0600, 5, 1);
             }
+            current = null;
             for (Map.Entry<String, FileEntry> e : new java.util.TreeMap<>(extra).entrySet()) {
                 String name = e.getKey();
-                for (int i = name.indexOf('/'); i > 0; i = name.indexOf('/', i + 1)) {
-                    if (written.add(name.substring(0, i))) {
-                        cpio.directory(name.substring(0, i), 0755);
-                    }
-                }
+                parents(cpio, name, written);
                 cpio.file(name, e.getValue().mode(), e.getValue().content());
                 written.add(name);
             }
         } catch (IOException e) {
-            throw new BulwarkException("cannot build the initramfs from " + rootfs + ": " + e.getMessage(), e);
+            throw new BulwarkException("cannot build the initramfs" + (current == null ? "" : " from " + current)
+                + ": " + e.getMessage(), e);
         }
         return buf.toByteArray();
+    }
+
+    /** Writes the missing parent directories of {@code name}. */
+    private static void parents(CpioWriter cpio, String name, java.util.Set<String> written) throws IOException {
+        for (int i = name.indexOf('/'); i > 0; i = name.indexOf('/', i + 1)) {
+            if (written.add(name.substring(0, i))) {
+                cpio.directory(name.substring(0, i), 0755);
+            }
+        }
     }
 
     /**
@@ -87,23 +112,33 @@ public final class Initramfs {
     public record FileEntry(int mode, byte[] content) {
     }
 
-    private static void copyTree(CpioWriter cpio, Path root, java.util.Set<String> written,
+    /** Copies {@code root} (a directory's contents, or a single file) to {@code at} in the archive. */
+    private static void copyTree(CpioWriter cpio, String at, Path root, java.util.Set<String> written,
                                  java.util.Set<String> replaced) throws IOException {
-        if (!Files.isDirectory(root)) {
-            throw new BulwarkException(root + ": the rootfs is not a directory");
-        }
         List<Path> paths = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(root)) {
-            s.filter(p -> !p.equals(root)).sorted().forEach(paths::add);
+        if (Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+            if (!at.isEmpty()) {
+                paths.add(root); // the directory itself, with its owner and mode
+            }
+            try (Stream<Path> s = Files.walk(root)) {
+                s.filter(p -> !p.equals(root)).sorted().forEach(paths::add);
+            }
+        } else if (at.isEmpty()) {
+            throw new BulwarkException(root + ": the rootfs is not a directory");
+        } else if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            throw new BulwarkException(root + ": no such file or directory");
+        } else {
+            paths.add(root);
         }
         for (Path p : paths) {
-            String name = root.relativize(p).toString();
+            String rel = p.equals(root) ? "" : root.relativize(p).toString();
+            String name = at.isEmpty() ? rel : rel.isEmpty() ? at : at + "/" + rel;
             if (replaced.contains(name)) {
                 continue;
             }
             if (!faithful(p)) {
-                throw new BulwarkException(root + ": " + BulwarkException.printable(name) + ": the file name is not "
-                    + "valid UTF-8, so it cannot be carried into the guest unchanged");
+                throw new BulwarkException(root + ": " + BulwarkException.printable(rel.isEmpty() ? root.toString()
+                    : rel) + ": the file name is not valid UTF-8, so it cannot be carried into the guest unchanged");
             }
             Map<String, Object> a = Files.readAttributes(p, "unix:mode,uid,gid,rdev,nlink", LinkOption.NOFOLLOW_LINKS);
             int mode = (Integer) a.get("mode");
@@ -117,7 +152,7 @@ public final class Initramfs {
             } else if (type == CpioWriter.S_IFLNK) {
                 Path target = Files.readSymbolicLink(p);
                 if (!faithful(target)) {
-                    throw new BulwarkException(root + ": " + BulwarkException.printable(name) + ": the symlink's "
+                    throw new BulwarkException(root + ": " + BulwarkException.printable(rel) + ": the symlink's "
                         + "target is not valid UTF-8, so it cannot be carried into the guest unchanged");
                 }
                 data = target.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);

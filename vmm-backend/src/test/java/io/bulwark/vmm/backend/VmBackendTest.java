@@ -178,6 +178,94 @@ class VmBackendTest {
         created.clear();
     }
 
+    /** A guest request for the default config with these changes to its linux section, mounts and process. */
+    private CreateRequest guestRequest(java.util.function.UnaryOperator<Spec> change, int seccompFlags)
+            throws Exception {
+        Path bundle = Files.createDirectories(tmp.resolve("guest-" + System.nanoTime()));
+        Files.createDirectories(bundle.resolve("rootfs/etc"));
+        Spec d = io.bulwark.core.spec.DefaultSpec.create();
+        Process p = d.process();
+        Process q = new Process(false, null, p.user(), p.args(), null, p.env(), p.cwd(), p.capabilities(),
+            p.rlimits(), true, null, null, null, null, null, null);
+        Spec spec = change.apply(new Spec(d.ociVersion(), q, d.root(), d.hostname(), d.domainname(), d.mounts(),
+            d.hooks(), d.annotations(), d.linux()));
+        return new CreateRequest("g", bundle, spec, bundle, null, false, 0, new byte[] {6, 0, 0, 0, 0, 0, 0, 0},
+            seccompFlags, null, null);
+    }
+
+    private static Spec withMounts(Spec d, List<io.bulwark.core.spec.Mount> extra) {
+        List<io.bulwark.core.spec.Mount> mounts = new java.util.ArrayList<>(d.mounts());
+        mounts.addAll(extra);
+        return new Spec(d.ociVersion(), d.process(), d.root(), d.hostname(), d.domainname(), mounts, d.hooks(),
+            d.annotations(), d.linux());
+    }
+
+    @Test
+    void theGuestPlanIsTheInitPlanWithGuestPathsAndIdMaps() throws Exception {
+        CreateRequest r = guestRequest(d -> withMounts(d, List.of(
+            new io.bulwark.core.spec.Mount("/a", "data", List.of("rbind"), "none", null, null),
+            new io.bulwark.core.spec.Mount("/b", "data", List.of("bind", "ro"), "bind", null, null))), 0);
+        Files.createDirectories(r.bundle().resolve("data"));
+        io.bulwark.vmm.guest.GuestImage image = VmBackend.guestImage(r.spec(), r);
+        io.bulwark.core.plan.Plan plan = image.plan();
+        assertEquals(io.bulwark.core.plan.Plan.Kind.GUEST, plan.kind());
+        assertEquals(null, plan.fds());
+        assertEquals(io.bulwark.vmm.guest.GuestImage.ROOTFS, plan.rootfs().path());
+        assertTrue(plan.rootfs().readonly());
+        var uid = plan.idMaps().uids().get(0);
+        assertEquals(List.of(0L, io.bulwark.core.spec.DefaultSpec.HOST_ID_BASE, io.bulwark.core.spec.DefaultSpec.ID_RANGE),
+            List.of(uid.containerId(), uid.hostId(), uid.size()));
+        // Both binds of one source share one copy in the initramfs; nothing else of the host is named.
+        List<String> sources = plan.mounts().stream().filter(m -> m.destination().equals("/a")
+            || m.destination().equals("/b")).map(io.bulwark.core.plan.MountPlan::source).toList();
+        assertEquals(List.of("/.bulwark/mounts/0", "/.bulwark/mounts/0"), sources);
+        assertEquals(List.of(r.bundle().resolve("rootfs"), r.bundle().resolve("data")),
+            image.trees().stream().map(io.bulwark.vmm.initramfs.Initramfs.Tree::source).toList());
+        assertFalse(plan.mounts().stream().anyMatch(m -> m.source().startsWith(r.bundle().toString())));
+    }
+
+    @Test
+    void whatAGuestCannotDoIsRefusedWithItsJsonPath() throws Exception {
+        CreateRequest join = guestRequest(d -> {
+            var l = d.linux();
+            List<io.bulwark.core.spec.Namespace> ns = new java.util.ArrayList<>(l.namespaces());
+            ns.set(0, new io.bulwark.core.spec.Namespace(ns.get(0).type(), "/proc/1/ns/" + ns.get(0).type()));
+            return new Spec(d.ociVersion(), d.process(), d.root(), d.hostname(), d.domainname(), d.mounts(),
+                d.hooks(), d.annotations(), new Linux(ns, l.uidMappings(), l.gidMappings(), l.timeOffsets(),
+                    l.devices(), l.cgroupsPath(), l.resources(), l.rootfsPropagation(), l.seccomp(), l.sysctl(),
+                    l.maskedPaths(), l.readonlyPaths(), l.mountLabel(), l.personality()));
+        }, 0);
+        assertRefused(join, "config.json: linux.namespaces[0].path: the vm backend cannot join");
+        assertRefused(guestRequest(d -> d, io.bulwark.core.plan.SeccompPlan.FLAG_NEW_LISTENER),
+            "config.json: linux.seccomp: a notify action needs a listener on the host");
+        assertRefused(guestRequest(d -> withMounts(d, List.of(
+            new io.bulwark.core.spec.Mount("/x", "/sys", List.of("rbind"), "none", null, null))), 0),
+            "config.json: mounts[" + io.bulwark.core.spec.DefaultSpec.create().mounts().size()
+                + "].source: the vm backend copies bind sources into the guest, and /sys belongs to the host's kernel");
+        assertRefused(guestRequest(d -> withMounts(d, List.of(
+            new io.bulwark.core.spec.Mount("/x", "missing", List.of("bind"), "bind", null, null))), 0),
+            "/missing does not exist");
+        assertRefused(guestRequest(d -> {
+            var p = d.process();
+            Process q = new Process(false, null, p.user(), p.args(), null, p.env(), p.cwd(), p.capabilities(),
+                p.rlimits(), true, "bulwark-default", null, null, null, null, null);
+            return new Spec(d.ociVersion(), q, d.root(), d.hostname(), d.domainname(), d.mounts(), d.hooks(),
+                d.annotations(), d.linux());
+        }, 0), "config.json: process.apparmorProfile: the guest kernel has no AppArmor profiles loaded");
+        assertRefused(guestRequest(d -> {
+            var p = d.process();
+            Process q = new Process(true, null, p.user(), p.args(), null, p.env(), p.cwd(), p.capabilities(),
+                p.rlimits(), true, null, null, null, null, null, null);
+            return new Spec(d.ociVersion(), q, d.root(), d.hostname(), d.domainname(), d.mounts(), d.hooks(),
+                d.annotations(), d.linux());
+        }, 0), "config.json: process.terminal: the vm backend has no terminal support yet");
+    }
+
+    private static void assertRefused(CreateRequest r, String message) {
+        BulwarkException e = assertThrows(BulwarkException.class, () -> VmBackend.guestImage(r.spec(), r));
+        assertTrue(e.getMessage().contains(message), e.getMessage());
+    }
+
     @Test
     void execIsRefusedClearly() {
         BulwarkException e = assertThrows(BulwarkException.class, () -> backend.exec(null, null));

@@ -105,7 +105,7 @@ class CpioWriterTest {
     @Test
     void theSystemCpioToolExtractsWhatWeWrite(@TempDir Path dir) throws Exception {
         Requirements.require(Files.isExecutable(Path.of("/usr/bin/cpio")), "cpio(1)");
-        byte[] archive = Initramfs.build(null, Map.of("etc/motd", new Initramfs.FileEntry(0644, "hello\n".getBytes()),
+        byte[] archive = Initramfs.build(List.of(), Map.of("etc/motd", new Initramfs.FileEntry(0644, "hello\n".getBytes()),
             "init", new Initramfs.FileEntry(0755, "x".getBytes())));
         Path file = dir.resolve("a.cpio");
         Files.write(file, archive);
