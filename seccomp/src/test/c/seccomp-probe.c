@@ -8,6 +8,9 @@
  *   seccomp-probe FILTER|- FLAGS exec PROGRAM [ARG...]   execv after installing
  *   seccomp-probe FILTER FLAGS notify SOCKET NR [ARG...] sends the listener fd to SOCKET, then makes the syscall
  *   seccomp-probe FILTER FLAGS status                    prints the Seccomp: line of /proc/self/status
+ *   seccomp-probe FILTER|- FLAGS calls NR,ARG,... ...    each call in a child process of its own (one call may kill
+ *                                                        its process), prints "call I ret=R errno=E",
+ *                                                        "call I sigsys signo=31 syscall=NR" or "call I signal=S"
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -24,6 +27,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static void die(const char *what) {
@@ -56,6 +60,49 @@ static void on_sigsys(int sig, siginfo_t *info, void *ctx) {
     int n = snprintf(buf, sizeof buf, "sigsys signo=%d syscall=%d code=%d\n", sig, info->si_syscall, info->si_code);
     if (write(1, buf, n) < 0) _exit(121);
     _exit(0);
+}
+
+static int call_index;
+
+static void on_call_sigsys(int sig, siginfo_t *info, void *ctx) {
+    (void)ctx;
+    char buf[128];
+    int n = snprintf(buf, sizeof buf, "call %d sigsys signo=%d syscall=%d\n", call_index, sig, info->si_syscall);
+    if (write(1, buf, n) < 0) _exit(121);
+    _exit(0);
+}
+
+/* One child per call "NR,A0,...,A5": the child makes the call, the parent reports a death by signal. */
+static int calls(int count, char **specs) {
+    struct sigaction sa = { .sa_sigaction = on_call_sigsys, .sa_flags = SA_SIGINFO };
+    sigaction(SIGSYS, &sa, NULL);
+    for (call_index = 0; call_index < count; call_index++) {
+        char spec[512];
+        snprintf(spec, sizeof spec, "%s", specs[call_index]);
+        char *save = NULL;
+        char *tok = strtok_r(spec, ",", &save);
+        long nr = tok ? strtol(tok, NULL, 0) : -1;
+        unsigned long a[6] = { 0 };
+        for (int i = 0; i < 6 && (tok = strtok_r(NULL, ",", &save)) != NULL; i++) {
+            a[i] = strtoul(tok, NULL, 0);
+        }
+        char buf[128];
+        pid_t child = fork();
+        if (child < 0) die("fork");
+        if (child == 0) {
+            errno = 0;
+            long ret = syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+            int n = snprintf(buf, sizeof buf, "call %d ret=%ld errno=%d\n", call_index, ret, ret < 0 ? errno : 0);
+            _exit(write(1, buf, n) == n ? 0 : 121);
+        }
+        int st;
+        if (waitpid(child, &st, 0) < 0) die("waitpid");
+        if (WIFSIGNALED(st)) {
+            int n = snprintf(buf, sizeof buf, "call %d signal=%d\n", call_index, WTERMSIG(st));
+            if (write(1, buf, n) != n) die("write");
+        }
+    }
+    return 0;
 }
 
 static void send_listener(const char *sock, int listener) {
@@ -109,6 +156,9 @@ int main(int argc, char **argv) {
             if (strncmp(line, "Seccomp:", 8) == 0) fputs(line, stdout);
         }
         return 0;
+    }
+    if (strcmp(mode, "calls") == 0) {
+        return calls(argc - first, argv + first);
     }
     if (strcmp(mode, "exec") == 0) {
         execv(argv[first], argv + first);
