@@ -217,22 +217,22 @@ done
     printf '%s\n' "${dumped[$rt]}" | awk -v r="$rt" '$1=="filter" {printf "  %-8s filter %s: %5s instructions; getppid %s run -> %s; personality(0xffffffff) %s run -> %s\n", r, $2, $3, $5, $6, $8, $9; next} {print "  " r ": " $0}'
   done
   echo
-  echo "per-call cost in a container, CPU ns per call, median of $rounds rounds x $iters calls (min-max):"
-  printf '  %-12s %-8s %22s %22s %10s %12s\n' syscall runtime "with the profile" "no filter" overhead "vs runc"
+  echo "per-call cost in a container, CPU ns per call, median of $rounds rounds x $iters calls (min-max);"
+  echo "overhead = with the profile - the no-filter median of all runtimes (the same process without a filter):"
+  printf '  %-12s %-8s %22s %22s %9s %9s %16s\n' syscall runtime "with the profile" "no filter" overhead \
+    "cost/runc" "overhead/runc"
   for sc in getppid personality; do
+    pooled=$(awk -F, -v s="$sc" '$3=="none" && $4==s {print $5}' "$work/samples.csv" | median)
+    rf="-"; rov="-"
+    if [[ " $active " == *" runc "* ]]; then
+      rf=$(col runc filter "$sc" 5 | median); rov=$(minus "$rf" "$pooled")
+    fi
     for rt in $active; do
       f=$(col "$rt" filter "$sc" 5 | median); n=$(col "$rt" none "$sc" 5 | median)
       fr=$(col "$rt" filter "$sc" 5 | minmax); nr=$(col "$rt" none "$sc" 5 | minmax)
-      ov=$(minus "$f" "$n")
-      if [[ " $active " == *" runc "* ]]; then
-        rf=$(col runc filter "$sc" 5 | median); rn=$(col runc none "$sc" 5 | median)
-        vs="$(ratio "$f" "$rf")x"
-        rov=$(minus "$rf" "$rn")
-        [ "$rt" = runc ] || vs="$vs (overhead $(minus "$ov" "$rov") ns)"
-      else
-        vs="-"
-      fi
-      printf '  %-12s %-8s %22s %22s %10s   %s\n' "$sc" "$rt" "$f ($fr)" "$n ($nr)" "$ov" "$vs"
+      ov=$(minus "$f" "$pooled")
+      printf '  %-12s %-8s %22s %22s %9s %9s %16s\n' "$sc" "$rt" "$f ($fr)" "$n ($nr)" "$ov" \
+        "$(ratio "$f" "$rf")x" "$(ratio "$ov" "$rov")x"
     done
   done
   echo

@@ -6,6 +6,7 @@ import io.bulwark.core.spi.SeccompProgram;
 import io.bulwark.seccomp.bpf.BpfInterpreter;
 import io.bulwark.seccomp.bpf.SeccompData;
 import io.bulwark.seccomp.bpf.Verdict;
+import io.bulwark.seccomp.compile.EnosysStub;
 import io.bulwark.seccomp.compile.LinuxKernelSeccomp;
 import io.bulwark.seccomp.compile.ProfileCompiler;
 import io.bulwark.seccomp.compile.ResolvedProfile;
@@ -97,7 +98,12 @@ public final class SeccompTools {
         if (args.length > 6) {
             throw new BulwarkException("a syscall has at most 6 arguments, got " + args.length);
         }
-        BpfInterpreter.Result r = BpfInterpreter.of(program.filter()).run(SeccompData.of(token, nr, args));
+        int dataArch = token;
+        if (token == EnosysStub.SCMP_ARCH_X32) { // x32 calls reach the filter as x86-64 ones with the x32 bit set
+            dataArch = EnosysStub.AUDIT_ARCH_X86_64;
+            nr |= EnosysStub.X32_SYSCALL_BIT;
+        }
+        BpfInterpreter.Result r = BpfInterpreter.of(program.filter()).run(SeccompData.of(dataArch, nr, args));
         return new Check(name, nr, token, r.verdict(), r.executed());
     }
 

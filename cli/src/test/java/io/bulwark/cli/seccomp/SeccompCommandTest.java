@@ -77,6 +77,10 @@ class SeccompCommandTest {
         assertEquals("SCMP_ACT_ERRNO(1) EPERM", run("check", "default", "clone", "0x10000000").trim());
         assertEquals("SCMP_ACT_ALLOW", run("check", "default", "clone", "0x11").trim());
         assertEquals("SCMP_ACT_ERRNO(1) EPERM", run("check", "--arch", "SCMP_ARCH_X86", "default", "mount").trim());
+        assertEquals("SCMP_ACT_ALLOW", run("check", "--arch", "SCMP_ARCH_X32", "default", "read").trim());
+        assertEquals("SCMP_ACT_ERRNO(1) EPERM", run("check", "--arch", "SCMP_ARCH_X32", "default", "mount").trim());
+        // a number above every syscall the profile names (x86-64: mseal) answers ENOSYS, as runc does
+        assertEquals("SCMP_ACT_ERRNO(38) ENOSYS", run("check", "default", "462").trim());
     }
 
     @Test

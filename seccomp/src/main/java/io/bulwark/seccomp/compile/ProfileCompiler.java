@@ -3,16 +3,21 @@ package io.bulwark.seccomp.compile;
 import io.bulwark.core.BulwarkException;
 import io.bulwark.core.spec.Seccomp;
 import io.bulwark.core.spi.SeccompProgram;
+import io.bulwark.seccomp.bpf.BpfInstruction;
 import io.bulwark.seccomp.bpf.BpfProgram;
 import io.bulwark.seccomp.libseccomp.ArgCondition;
 import io.bulwark.seccomp.libseccomp.Libseccomp;
 import io.bulwark.seccomp.libseccomp.ScmpAttr;
 import io.bulwark.seccomp.libseccomp.ScmpFilter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Compiles an OCI seccomp section to the classic BPF program the shim installs, through libseccomp. Nothing is
- * loaded into this process: libseccomp only builds and exports the program.
+ * Compiles an OCI seccomp section to the classic BPF program the shim installs, through libseccomp, with
+ * {@link EnosysStub} in front where the default is an errno. Nothing is loaded into this process: libseccomp only
+ * builds and exports the program.
  */
 public final class ProfileCompiler {
     private static final System.Logger LOG = System.getLogger(ProfileCompiler.class.getName());
@@ -66,7 +71,7 @@ public final class ProfileCompiler {
                     }
                 }
             }
-            byte[] bpf = filter.exportBpf();
+            byte[] bpf = withEnosysStub(profile, filter.exportBpf());
             int instructions = bpf.length / SeccompProgram.INSTRUCTION_SIZE;
             if (instructions > BpfProgram.MAX_INSTRUCTIONS) {
                 throw new BulwarkException(source + ": the seccomp filter compiles to " + instructions
@@ -74,6 +79,31 @@ public final class ProfileCompiler {
             }
             return new SeccompProgram(bpf, profile.flags(), profile.listenerPath(), profile.listenerMetadata());
         }
+    }
+
+    /** Puts {@link EnosysStub} in front of libseccomp's program where the profile's default is an errno. */
+    private byte[] withEnosysStub(ResolvedProfile profile, byte[] bpf) {
+        if (!EnosysStub.applies(profile.defaultVerdict())) {
+            return bpf;
+        }
+        List<Integer> arches = new ArrayList<>();
+        arches.add(libseccomp.nativeArch());
+        for (int a : profile.architectures()) {
+            if (!arches.contains(a)) {
+                arches.add(a);
+            }
+        }
+        List<BpfInstruction> stub = EnosysStub.build(EnosysStub.highest(libseccomp, arches, profile.namedSyscalls()));
+        if (stub.isEmpty()) {
+            return bpf;
+        }
+        // jumps are relative, so libseccomp's program works unchanged behind the stub
+        ByteBuffer b = ByteBuffer.allocate(stub.size() * SeccompProgram.INSTRUCTION_SIZE + bpf.length)
+            .order(ByteOrder.nativeOrder());
+        for (BpfInstruction i : stub) {
+            b.putShort((short) i.code()).put((byte) i.jt()).put((byte) i.jf()).putInt(i.k());
+        }
+        return b.put(bpf).array();
     }
 
     private static String libseccompError(int rc) {

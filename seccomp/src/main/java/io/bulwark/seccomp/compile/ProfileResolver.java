@@ -65,6 +65,8 @@ public final class ProfileResolver {
 
         List<ResolvedRule> rules = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
+        List<String> named = new ArrayList<>();
+        int highestNative = -1;
         boolean notify = false;
         List<SeccompSyscall> syscalls = s.syscalls() == null ? List.of() : s.syscalls();
         for (int i = 0; i < syscalls.size(); i++) {
@@ -97,6 +99,10 @@ public final class ProfileResolver {
                     skipped.add(name);
                     continue;
                 }
+                if (!named.contains(name)) {
+                    named.add(name);
+                }
+                highestNative = Math.max(highestNative, nr); // negative: not a native syscall
                 if (v.equals(defaultVerdict)) {
                     LOG.log(System.Logger.Level.DEBUG, "{0}: {1}: rule for {2} has the default action; ignoring it",
                         source, path, name);
@@ -116,7 +122,7 @@ public final class ProfileResolver {
         }
         int flags = flags(s.flags(), notify, source, base + ".flags");
         return new ResolvedProfile(defaultVerdict, arches, flags, notify ? s.listenerPath() : null,
-            notify ? s.listenerMetadata() : null, rules, skipped);
+            notify ? s.listenerMetadata() : null, rules, skipped, named, highestNative);
     }
 
     private int flags(List<String> names, boolean notify, String source, String path) {

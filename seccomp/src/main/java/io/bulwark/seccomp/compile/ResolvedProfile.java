@@ -13,12 +13,24 @@ import java.util.List;
  * @param listenerMetadata passed along with it, or null
  * @param rules            the rules, in profile order, one per (rule, known syscall name)
  * @param skippedNames     syscall names this libseccomp does not know (ignored, as runc does)
+ * @param namedSyscalls    every syscall name the profile lists that this libseccomp knows, whatever its rule's
+ *                         action (also those whose rule was dropped for having the default action)
+ * @param highestNative    the highest native syscall number among them, or -1: above it, an errno default becomes
+ *                         ENOSYS ({@link EnosysStub})
  */
 public record ResolvedProfile(Verdict defaultVerdict, List<Integer> architectures, int flags, String listenerPath,
-                              String listenerMetadata, List<ResolvedRule> rules, List<String> skippedNames) {
+                              String listenerMetadata, List<ResolvedRule> rules, List<String> skippedNames,
+                              List<String> namedSyscalls, int highestNative) {
     public ResolvedProfile {
         architectures = List.copyOf(architectures);
         rules = List.copyOf(rules);
         skippedNames = List.copyOf(skippedNames);
+        namedSyscalls = List.copyOf(namedSyscalls);
+    }
+
+    /** What a native call numbered {@code nr} that no rule matches gets: the default, or ENOSYS above the names. */
+    public Verdict unmatchedVerdict(int nr) {
+        return highestNative >= 0 && Integer.compareUnsigned(nr, highestNative) > 0
+            && EnosysStub.applies(defaultVerdict) ? Verdict.errno(EnosysStub.ENOSYS) : defaultVerdict;
     }
 }

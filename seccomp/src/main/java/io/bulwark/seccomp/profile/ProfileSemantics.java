@@ -9,7 +9,8 @@ import java.util.Set;
 /**
  * What a profile means, read straight from its rules rather than from compiled BPF: a syscall gets the action of
  * the rule that matches it (its number and, for some alternative, all of that alternative's argument conditions),
- * otherwise the default action. The property tests hold the compiled filter, run by the BPF interpreter, to this.
+ * otherwise the default action (ENOSYS instead of an errno default for a number above every syscall the profile
+ * names, see {@link io.bulwark.seccomp.compile.EnosysStub}). The property tests hold the compiled filter, run by the BPF interpreter, to this.
  */
 public final class ProfileSemantics {
     private ProfileSemantics() {
@@ -36,6 +37,6 @@ public final class ProfileSemantics {
         if (matched.size() > 1) {
             throw new AmbiguousException("rules with different actions match syscall " + nr + ": " + matched);
         }
-        return matched.isEmpty() ? profile.defaultVerdict() : matched.iterator().next();
+        return matched.isEmpty() ? profile.unmatchedVerdict(nr) : matched.iterator().next();
     }
 }

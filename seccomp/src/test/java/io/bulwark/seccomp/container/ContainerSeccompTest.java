@@ -122,6 +122,29 @@ class ContainerSeccompTest {
     }
 
     @Test
+    void aSyscallNewerThanTheDefaultProfileKnowsFailsWithEnosysInsideAContainer() throws Exception {
+        Libseccomp lib = Libseccomp.get();
+        Requirements.require(lib.nativeArch() == 0xc000003e, "an x86-64 host (the syscall numbers below)");
+        // mseal (462, Linux 6.10) is newer than every syscall the default profile names; mseal(0, 0, 0) seals nothing
+        String script = "echo '== new'; /work/seccomp-probe - 0 syscall 462 0 0 0; "
+            + "echo '== old'; /work/seccomp-probe - 0 syscall " + lib.resolveSyscall("uselib") + " 0; "
+            + "echo '== listed'; /work/seccomp-probe - 0 syscall " + lib.resolveSyscall("mount") + " 0 0 0 0 0";
+        String none = withoutPids(containers.run(spec(script)));
+        Requirements.require(none.contains("== new\nret=") && !none.contains("== new\nret=-1 errno=38\n"),
+            "a kernel with mseal (Linux 6.10 or later): " + none);
+        String filtered = withoutPids(containers.run(spec(script), with(defaultProfile())));
+        assertTrue(filtered.contains("== new\nret=-1 errno=38\n"), "ENOSYS for a newer syscall: " + filtered);
+        assertTrue(filtered.contains("== old\nret=-1 errno=1\n"), "EPERM for an older, unlisted one: " + filtered);
+        assertTrue(filtered.contains("== listed\nret=-1 errno=1\n"), "EPERM for mount: " + filtered);
+    }
+
+    /** The output of a container that ended normally, without the probe's pid lines. */
+    private static String withoutPids(Containers.Result r) {
+        assertEquals(0, r.status(), r.output());
+        return r.output().replaceAll("(?m)^pid=\\d+\n", "");
+    }
+
+    @Test
     void notifyInsideAContainerReachesAListenerThatAnswers() throws Exception {
         Path sock = probeDir.resolve("listener-" + ProcessHandle.current().pid() + ".sock");
         Seccomp profile = new Seccomp("SCMP_ACT_ALLOW", null, null, null, sock.toString(), "tenant-meta",
