@@ -286,10 +286,7 @@ class VmBackendTest {
         int out = sys.open(output.toString(), 1 | Syscalls.O_CLOEXEC);
         fds.add(in);
         fds.add(out);
-        Spec spec = spec(List.of("sh", "-c", "echo hello from the guest; uname -r; exit 3"), Map.of(),
-            new Resources(null, new MemoryResources(256L << 20, null, null, null, null, null, null, null, null),
-                new CpuResources(null, 200_000L, null, 100_000L, null, null, null, null, null), null, null, null,
-                null, null, null));
+        Spec spec = realGuestSpec();
         ContainerProcess init = backend.create(new CreateRequest("linux", bundle, spec, state, null, false, 0, null, 0,
             null, null, new Stdio(in, out, out)));
         ContainerRecord c = new ContainerRecord("linux", bundle, state, "vm", init, Map.of());
@@ -299,6 +296,44 @@ class VmBackendTest {
         String text = Files.readString(output);
         assertTrue(text.contains("hello from the guest"), text);
         assertTrue(text.contains(GuestKernel.release()), text);
+        assertTrue(text.matches("(?s).*\\n *0 +" + io.bulwark.core.spec.DefaultSpec.HOST_ID_BASE + " +"
+            + io.bulwark.core.spec.DefaultSpec.ID_RANGE + "\\s*\\n.*"), "the container's uid map in:\n" + text);
+    }
+
+    /**
+     * The secure default config (user namespace with its maps and every other namespace, masked and read-only
+     * paths, read-only root, default capabilities, no_new_privs) with a console workload and a VM of 256 MiB and
+     * 2 vCPUs taken from its resources: what the whole path runs where KVM can boot Linux.
+     */
+    static Spec realGuestSpec() {
+        Spec d = io.bulwark.core.spec.DefaultSpec.create();
+        Process p = d.process();
+        Process q = new Process(false, null, p.user(),
+            List.of("sh", "-c", "echo hello from the guest; uname -r; cat /proc/self/uid_map; exit 3"), null,
+            List.of("PATH=/bin"), "/", p.capabilities(), p.rlimits(), true, null, null, null, null, null, null);
+        Linux l = d.linux();
+        Resources resources = new Resources(null,
+            new MemoryResources(256L << 20, null, null, null, null, null, null, null, null),
+            new CpuResources(null, 200_000L, null, 100_000L, null, null, null, null, null), null, null, null, null,
+            null, null);
+        return new Spec(d.ociVersion(), q, d.root(), d.hostname(), d.domainname(), d.mounts(), d.hooks(),
+            d.annotations(), new Linux(l.namespaces(), l.uidMappings(), l.gidMappings(), l.timeOffsets(), l.devices(),
+                l.cgroupsPath(), resources, l.rootfsPropagation(), l.seccomp(), l.sysctl(), l.maskedPaths(),
+                l.readonlyPaths(), l.mountLabel(), l.personality()));
+    }
+
+    /** What the whole-path test boots is a valid guest here too (that test only runs where KVM can boot Linux). */
+    @Test
+    void theRealGuestConfigMakesAGuestPlanAndSizesTheVm() throws Exception {
+        Path bundle = Files.createDirectories(tmp.resolve("real"));
+        Files.createDirectories(bundle.resolve("rootfs"));
+        Spec spec = realGuestSpec();
+        io.bulwark.core.plan.Plan plan = VmBackend.guestImage(spec, new CreateRequest("real", bundle, spec, bundle,
+            null, false, 0, null)).plan();
+        assertEquals(io.bulwark.core.plan.Plan.Kind.GUEST, plan.kind());
+        assertTrue((plan.newNamespaces() & io.bulwark.core.plan.LinuxConstants.CLONE_NEWUSER) != 0);
+        assertTrue(plan.maskedPaths().contains("/proc/kcore"));
+        assertEquals(new VmSizing(256, 2), VmSizing.of(spec));
     }
 
     static boolean kvmCanBootLinux() throws Exception {
