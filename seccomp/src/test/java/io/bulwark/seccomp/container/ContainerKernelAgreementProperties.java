@@ -31,6 +31,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
@@ -67,12 +68,15 @@ class ContainerKernelAgreementProperties {
 
     @AfterContainer
     static void tearDown() throws Exception {
-        if (containers != null) {
-            containers.close();
-        }
-        if (probeDir != null) {
-            try (Stream<Path> s = Files.walk(probeDir)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try {
+            if (containers != null) {
+                containers.close();
+            }
+        } finally {
+            if (probeDir != null) {
+                try (Stream<Path> s = Files.walk(probeDir)) {
+                    s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
             }
         }
     }
@@ -83,7 +87,9 @@ class ContainerKernelAgreementProperties {
         return GeneratedProfiles.cases(SAFE, ACTIONS, List.of("SCMP_ACT_ALLOW", "SCMP_ACT_LOG"), 6);
     }
 
-    @Property(tries = 40, seed = "20261204")
+    // No shrinking: every step makes containers, so shrinking runs into jqwik's time limit, and a shrink cut off
+    // there once raced the tear-down; a failure already prints the whole profile and call.
+    @Property(tries = 40, seed = "20261204", shrinking = ShrinkingMode.OFF)
     void theKernelInAContainerDoesWhatTheInterpreterSays(@ForAll("cases") GeneratedProfiles.Case c) throws Exception {
         Libseccomp lib = Libseccomp.get();
         SeccompProgram program = compiler.compile(c.profile(), "generated", "$");
