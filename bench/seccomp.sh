@@ -12,7 +12,7 @@
 #    twice: with Bulwark's default profile exported as OCI JSON (`bulwark seccomp default`) in linux.seccomp, and
 #    without a seccomp section (plus the annotation io.bulwark.seccomp=unconfined, since Bulwark would otherwise add
 #    its default). Runtimes and variants take turns (A B C A B C ...); medians per runtime and variant, the overhead
-#    (filter - none) and the ratios to runc are printed. crun runs in a private mount namespace with the empty
+#    (with the profile - the no-filter median of all runtimes) and the ratios to runc are printed. crun runs in a private mount namespace with the empty
 #    cgroup2 mount at /sys/fs/cgroup/unified detached (it refuses that mount on a v1 hybrid host).
 # 3. The filters each runtime actually installed, read back from the running workload (PTRACE_SECCOMP_GET_FILTER,
 #    bench/seccomp/seccomp-dump.c): count, size and the instructions getppid and personality run through.
@@ -37,7 +37,7 @@ while [ $# -gt 0 ]; do
     -i|--iterations) iters="$2"; shift 2 ;;
     --runtimes) runtimes="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
-    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "seccomp.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
