@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side start-up benchmark: Bulwark against runc and crun on one busybox bundle running /bin/true.
 #
-#   sudo bench/compare.sh [-n RUNS] [--runtimes "bulwark bulwark-warm runc crun"] [--out DIR] [--keep]
+#   sudo bench/compare.sh [-n RUNS] [--runtimes "bulwark bulwark-jdk17 bulwark-warm runc crun"] [--out DIR] [--keep]
 #
 # For every iteration the runtimes take turns (A B C A B C ...), each with a fresh container id:
 #   run      `RUNTIME run --bundle B ID` in the foreground, wall time and peak RSS of the runtime process
@@ -10,7 +10,10 @@
 # Wall times and peak RSS come from bench/tools/runstat.c (fork + exec + wait4, monotonic clock), so every
 # runtime pays the same measuring overhead. crun runs in a private mount namespace with the empty cgroup2 mount
 # at /sys/fs/cgroup/unified detached (it refuses that mount on a v1 hybrid host); the unshare is timed with it.
-# bulwark-warm is the same distribution with a resident `bulwark server`: bin/bulwark forwards to it.
+# bulwark is the cold path as installed (a JVM per command: JDK 25 with the distribution's AOT cache where the build
+# made one, else JDK 17 with the class-data-sharing archive); bulwark-jdk17 forces JDK 17 + the archive (measured
+# only when the default is another JDK); bulwark-warm is the same distribution with a resident `bulwark server`:
+# bin/bulwark forwards to it. The load average before and after the run is recorded with the table.
 #
 # Output: the table on stdout and in DIR/compare.md, the raw samples in DIR/compare-samples.csv and a chart in
 # DIR/compare.svg (DIR defaults to bench/results).
@@ -20,7 +23,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 runs=100
 out="$here/results"
-runtimes="bulwark bulwark-warm runc crun"
+runtimes="bulwark bulwark-jdk17 bulwark-warm runc crun"
 keep=0
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -28,7 +31,7 @@ while [ $# -gt 0 ]; do
     --runtimes) runtimes="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -88,12 +91,15 @@ for applet in true sh cat sleep; do ln -s busybox "$bundle/rootfs/bin/$applet"; 
 
 # --- the runtimes -----------------------------------------------------------------------------------------------
 bulwark="${BULWARK:-$repo/cli/target/bulwark/bin/bulwark}"
+jdk17=/usr/lib/jvm/java-17-openjdk-amd64/bin/java
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 runtime_cmd() { # RUNTIME ARGS... : runs one runtime command (no timing)
   local rt="$1"; shift
   case "$rt" in
     runc) runc --root "$work/root-runc" "$@" ;;
     crun) "$runstat" -m -- crun --root "$work/root-crun" "$@" 2>/dev/null ;;
     bulwark) BULWARK_NO_SERVER=1 "$bulwark" --root "$work/root-bulwark" "$@" ;;
+    bulwark-jdk17) BULWARK_NO_SERVER=1 BULWARK_JAVA="$jdk17" "$bulwark" --root "$work/root-bulwark-jdk17" "$@" ;;
     bulwark-warm) "$bulwark" --root "$work/root-bulwark-warm" "$@" ;;
   esac
 }
@@ -103,6 +109,8 @@ timed() { # RUNTIME ARGS... : prints "WALL_NS MAXRSS_KIB EXIT"
     runc) "$runstat" -q -- runc --root "$work/root-runc" "$@" 2>&1 </dev/null ;;
     crun) "$runstat" -q -m -- crun --root "$work/root-crun" "$@" 2>&1 </dev/null ;;
     bulwark) BULWARK_NO_SERVER=1 "$runstat" -q -- "$bulwark" --root "$work/root-bulwark" "$@" 2>&1 </dev/null ;;
+    bulwark-jdk17) BULWARK_NO_SERVER=1 BULWARK_JAVA="$jdk17" "$runstat" -q -- "$bulwark" --root "$work/root-bulwark-jdk17" \
+      "$@" 2>&1 </dev/null ;;
     bulwark-warm) "$runstat" -q -- "$bulwark" --root "$work/root-bulwark-warm" "$@" 2>&1 </dev/null ;;
   esac
 }
@@ -111,7 +119,14 @@ active=""
 for rt in $runtimes; do
   case "$rt" in
     runc|crun) active="$active $rt" ;;
-    bulwark|bulwark-warm)
+    bulwark|bulwark-jdk17|bulwark-warm)
+      if [ "$rt" = bulwark-jdk17 ] && ! [ -f "$(dirname "$(dirname "$bulwark")")/lib/bulwark.aot" ] ; then
+        continue # the default cold path already is JDK 17 + the archive
+      fi
+      if [ "$rt" = bulwark-jdk17 ] && ! [ -x "$jdk17" ]; then
+        echo "skipping $rt: no $jdk17" >&2
+        continue
+      fi
       if [ ! -x "$bulwark" ]; then
         echo "skipping $rt: no distribution at $bulwark (build it: mvn -DskipTests package)" >&2
         continue
@@ -179,6 +194,13 @@ for i in $(seq 1 "$runs"); do
 done
 
 # --- summary ---------------------------------------------------------------------------------------------------
+lib="$(dirname "$(dirname "$bulwark")")/lib"
+if [ -f "$lib/bulwark.aot" ] && [ -r "$lib/bulwark.aot.java" ]; then
+  cold_jvm="$(sed -n 's/^IMPLEMENTOR_VERSION="\(.*\)"/\1/p' "$(dirname "$(dirname "$(cat "$lib/bulwark.aot.java")")")/release" \
+    2>/dev/null || true) with the AOT cache lib/bulwark.aot"
+else
+  cold_jvm="JDK 17 with the class-data-sharing archive lib/bulwark.jsa"
+fi
 mkdir -p "$out"
 cp "$samples" "$out/compare-samples.csv"
 summary="$work/summary.txt"   # runtime op median min max (ms, or MiB for rss ops)
@@ -207,6 +229,7 @@ failures=$(awk -F, 'NR > 1 && $6 != 0' "$samples" | wc -l)
 {
   echo "Bulwark vs runc vs crun: busybox bundle, /bin/true, $runs interleaved iterations, fresh id each"
   echo "($(uname -r), $(nproc) cores, $(runc --version | head -1), $(crun --version | head -1), $(date -u +%Y-%m-%dT%H:%MZ))"
+  echo "(load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg); bulwark cold: $cold_jvm)"
   echo
   echo "| runtime | run median (min-max) ms | create ms | start ms | delete ms | peak RSS of run | RSS while created | run vs runc | run vs crun | run CPU ms |"
   echo "|---|---|---|---|---|---|---|---|---|---|"
@@ -233,46 +256,48 @@ failures=$(awk -F, 'NR > 1 && $6 != 0' "$samples" | wc -l)
   [ "$failures" = 0 ] || echo "WARNING: $failures timed commands exited non-zero (left out of the times)"
 } | tee "$out/compare.md"
 
-# --- chart: grouped bars (median) with min-max whiskers, one group per operation ----------------------------------
+# --- chart: grouped bars (median) with min-max whiskers, one group per operation, logarithmic time axis -----------
+# (a cold JVM and crun differ by two orders of magnitude: on a linear axis crun's bars would not show)
 awk -v runs="$runs" '
+  function ly(v) { if (v < lo10) v = lo10; return bottom - plotH * (log(v) / log(10) - lmin) / (lmax - lmin) }
   BEGIN {
     split("run create start delete", ops, " ")
-    split("#1f77b4 #ff7f0e #2ca02c #d62728 #9467bd", colours, " ")
+    split("#1f77b4 #ff7f0e #2ca02c #d62728 #9467bd #8c564b", colours, " ")
   }
   { if (!($1 in seen)) { seen[$1] = 1; rts[++n] = $1 }
     med[$1, $2] = $3; lo[$1, $2] = $4; hi[$1, $2] = $5 }
   END {
     top = 0
     for (r = 1; r <= n; r++) for (o = 1; o <= 4; o++) {
-      v = med[rts[r], ops[o]]; if (v != "nan" && v + 0 > top) top = v + 0 }
-    top = top * 1.6; if (top <= 0) top = 1
-    W = 860; H = 420; left = 60; bottom = 360; plotH = 300; gw = (W - left - 20) / 4; bw = gw / (n + 1)
+      v = hi[rts[r], ops[o]]; if (v != "nan" && v + 0 > top) top = v + 0 }
+    lmin = 0; lo10 = 1; lmax = 1
+    while (10 ^ lmax < top) lmax++
+    W = 900; H = 440; left = 60; bottom = 370; plotH = 320; gw = (W - left - 20) / 4; bw = gw / (n + 1)
     printf "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">\n", W, H
     printf "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
-    printf "<text x=\"%d\" y=\"20\" font-size=\"14\">Start-up of /bin/true, median ms over %d runs (whiskers: min-max, clipped)</text>\n", left, runs
-    for (t = 0; t <= 4; t++) {
-      y = bottom - plotH * t / 4
+    printf "<text x=\"%d\" y=\"20\" font-size=\"14\">Start-up of /bin/true: median ms over %d runs (log scale; whiskers: min-max)</text>\n", left, runs
+    for (t = lmin; t <= lmax; t++) {
+      y = ly(10 ^ t)
       printf "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", left, y, W - 20, y
-      printf "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.0f</text>\n", left - 6, y + 4, top * t / 4
+      printf "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", left - 6, y + 4, (10 ^ t) " ms"
     }
     for (o = 1; o <= 4; o++) {
       gx = left + (o - 1) * gw
       printf "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", gx + gw / 2, bottom + 18, ops[o]
       for (r = 1; r <= n; r++) {
         v = med[rts[r], ops[o]]; if (v == "nan") continue
-        x = gx + bw / 2 + (r - 1) * bw; h = plotH * v / top
-        printf "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>\n", x, bottom - h, bw * 0.9, h, colours[r]
-        printf "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"10\">%s</text>\n", x + bw * 0.45, bottom - h - 4, v
-        l = plotH * lo[rts[r], ops[o]] / top; u = plotH * hi[rts[r], ops[o]] / top; if (u > plotH) u = plotH
-        printf "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n", x + bw * 0.45, bottom - l, x + bw * 0.45, bottom - u
+        x = gx + bw / 2 + (r - 1) * bw; yv = ly(v)
+        printf "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>\n", x, yv, bw * 0.9, bottom - yv, colours[r]
+        printf "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"10\">%.0f</text>\n", x + bw * 0.45, yv - 4, v
+        printf "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n", x + bw * 0.45, ly(lo[rts[r], ops[o]]), x + bw * 0.45, ly(hi[rts[r], ops[o]])
       }
     }
     for (r = 1; r <= n; r++) {
-      printf "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>\n", left + (r - 1) * 150, H - 28, colours[r]
-      printf "<text x=\"%d\" y=\"%d\">%s</text>\n", left + (r - 1) * 150 + 18, H - 18, rts[r]
+      printf "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>\n", left + (r - 1) * 140, H - 28, colours[r]
+      printf "<text x=\"%d\" y=\"%d\">%s</text>\n", left + (r - 1) * 140 + 18, H - 18, rts[r]
     }
     print "</svg>"
-  }' "$summary" > "$out/compare.svg"
+}' "$summary" > "$out/compare.svg"
 if [ -n "$server_pid" ] && [ -r "/proc/$server_pid/status" ]; then
   echo "bulwark-warm: the resident server's own peak RSS is $(awk '/^VmHWM:/ {printf "%.1f MiB", $2/1024}' \
     "/proc/$server_pid/status") (shared by all requests; the RSS column is the native client's)" | tee -a "$out/compare.md"

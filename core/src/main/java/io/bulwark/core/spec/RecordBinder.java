@@ -43,7 +43,21 @@ final class RecordBinder {
     private record Component(String name, Type type, boolean unsigned) {
     }
 
-    private record Shape(Component[] components, Constructor<?> constructor) {
+    private record Shape(Component[] components, Constructor<?> constructor, Map<String, Type> properties) {
+        Shape(Component[] components, Constructor<?> constructor) {
+            this(components, constructor, properties(components, constructor));
+        }
+
+        private static Map<String, Type> properties(Component[] components, Constructor<?> constructor) {
+            if (constructor == null) {
+                return null;
+            }
+            Map<String, Type> m = new java.util.HashMap<>();
+            for (Component c : components) {
+                m.put(c.name(), c.type());
+            }
+            return m;
+        }
     }
 
     private static final Map<Class<?>, Shape> SHAPES = new ConcurrentHashMap<>();
@@ -58,6 +72,14 @@ final class RecordBinder {
         } catch (Unbound e) {
             return null;
         }
+    }
+
+    /**
+     * JSON property name to Java type of a record's components, from the same reflection the binding uses, or
+     * null for a record only Jackson binds.
+     */
+    static Map<String, Type> properties(Class<?> record) {
+        return SHAPES.computeIfAbsent(record, RecordBinder::shape).properties();
     }
 
     private static Object value(JsonNode node, Type type, boolean unsigned) throws Unbound {

@@ -185,6 +185,10 @@ public final class SpecJson {
 
     /** JSON property name to Java type of a record's components (honouring {@code @JsonProperty} renames). */
     private static Map<String, Type> properties(Class<?> record) {
+        Map<String, Type> known = RecordBinder.properties(record);
+        if (known != null) {
+            return known;
+        }
         Map<String, Type> properties = new HashMap<>();
         for (RecordComponent c : record.getRecordComponents()) {
             JsonProperty renamed = c.getAnnotation(JsonProperty.class);
