@@ -4,12 +4,12 @@ import io.bulwark.cli.CliContext;
 import io.bulwark.cli.Command;
 import io.bulwark.cli.Flags;
 import io.bulwark.core.BulwarkException;
+import io.bulwark.core.spec.SpecProblem;
 import io.bulwark.policies.inherit.FileVerifier;
 import io.bulwark.policies.inherit.PolicyResolver;
 import io.bulwark.policies.model.Policy;
 import io.bulwark.policies.parse.PolicyException;
 import io.bulwark.policies.parse.PolicyParser;
-import io.bulwark.policies.parse.PolicyProblem;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -58,7 +58,7 @@ public final class PolicyLintCommand implements Command {
                 ctx.out().println(file + ": ok");
             } catch (PolicyException e) {
                 bad++;
-                for (PolicyProblem problem : e.problems()) {
+                for (SpecProblem problem : e.problems()) {
                     ctx.out().println(problem);
                 }
             } catch (BulwarkException e) {

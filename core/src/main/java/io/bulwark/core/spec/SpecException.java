@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
  * A configuration that cannot be used, with every problem found in it (not only the first), so that a user fixes
  * a config in one round. The message is one line: each problem as {@code file: path: problem}, joined by "; ".
  */
-public final class SpecException extends BulwarkException {
+public class SpecException extends BulwarkException {
     private static final long serialVersionUID = 1L;
 
     private final transient List<SpecProblem> problems;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.bulwark.core.BulwarkException;
 import io.bulwark.core.spec.Spec;
 import io.bulwark.core.spec.SpecParser;
+import io.bulwark.core.spec.SpecProblem;
 import io.bulwark.fuzz.json.Documents;
 import io.bulwark.fuzz.json.Json;
 import io.bulwark.fuzz.json.JsonGen;
@@ -25,7 +26,6 @@ import io.bulwark.policies.inherit.PolicyResolver;
 import io.bulwark.policies.model.Policy;
 import io.bulwark.policies.parse.PolicyException;
 import io.bulwark.policies.parse.PolicyParser;
-import io.bulwark.policies.parse.PolicyProblem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -122,7 +122,7 @@ class PolicyProperties {
                 return;
             }
             Policy effective = narrowed.value();
-            List<PolicyProblem> widened = Narrowing.widenings(pair.basePolicy(), effective, FILE);
+            List<SpecProblem> widened = Narrowing.widenings(pair.basePolicy(), effective, FILE);
             assertTrue(widened.isEmpty(), () -> "the effective policy widens its base: " + widened);
             Spec spec;
             try {

@@ -50,7 +50,7 @@ public final class ErrorContract {
         return false;
     }
 
-    /** One problem of an error that lists several (a SpecProblem, a PolicyProblem). */
+    /** One problem of an error that lists several (a SpecProblem, of a config or of a policy). */
     public record Problem(String file, String path, String text) {
     }
 

@@ -22,6 +22,7 @@ import io.bulwark.core.spec.Process;
 import io.bulwark.core.spec.Resources;
 import io.bulwark.core.spec.Seccomp;
 import io.bulwark.core.spec.Spec;
+import io.bulwark.core.spec.SpecProblem;
 import io.bulwark.core.spec.ThrottleDevice;
 import io.bulwark.policies.inherit.EffectivePolicy;
 import io.bulwark.policies.inherit.PolicyResolver;
@@ -35,7 +36,6 @@ import io.bulwark.policies.model.NetworkMode;
 import io.bulwark.policies.model.Policy;
 import io.bulwark.policies.parse.PolicyException;
 import io.bulwark.policies.parse.PolicyParser;
-import io.bulwark.policies.parse.PolicyProblem;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -195,7 +195,7 @@ public final class Admission {
             try {
                 p = PolicyResolver.narrow(p, PolicyParser.parseFragment(fragment, at), at);
             } catch (PolicyException e) {
-                for (PolicyProblem problem : e.problems()) {
+                for (SpecProblem problem : e.problems()) {
                     violation(at, "annotations", problem.path() + ": " + problem.problem());
                 }
             }

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import io.bulwark.core.BulwarkException;
 import io.bulwark.core.spec.JsonPaths;
+import io.bulwark.core.spec.SpecProblem;
 import io.bulwark.policies.inherit.PolicyResolver;
 import io.bulwark.policies.parse.PolicyException;
 import io.bulwark.policies.parse.PolicyParser;
-import io.bulwark.policies.parse.PolicyProblem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,12 +49,12 @@ public final class RuntimeConfigLoader {
             throw BulwarkException.invalid(file.toString(), "$", "expected an object, found null");
         }
         Path base = file.toAbsolutePath().getParent();
-        List<PolicyProblem> problems = new ArrayList<>();
+        List<SpecProblem> problems = new ArrayList<>();
         if (config.defaultTenant() != null) {
             try {
                 PolicyResolver.checkTenantName(config.defaultTenant());
             } catch (BulwarkException e) {
-                problems.add(new PolicyProblem(file.toString(), "$.defaultTenant", e.getMessage()));
+                problems.add(new SpecProblem(file.toString(), "$.defaultTenant", e.getMessage()));
             }
         }
         String dir = resolve(base, config.policyDirectory(), "$.policyDirectory", file, problems);
@@ -67,12 +67,12 @@ public final class RuntimeConfigLoader {
             config.defaultTenant(), key, audit);
     }
 
-    private static String resolve(Path base, String value, String path, Path file, List<PolicyProblem> problems) {
+    private static String resolve(Path base, String value, String path, Path file, List<SpecProblem> problems) {
         if (value == null) {
             return null;
         }
         if (value.isEmpty() || value.indexOf('\0') >= 0) {
-            problems.add(new PolicyProblem(file.toString(), path, "not a usable path"));
+            problems.add(new SpecProblem(file.toString(), path, "not a usable path"));
             return null;
         }
         return base.resolve(value).normalize().toString();

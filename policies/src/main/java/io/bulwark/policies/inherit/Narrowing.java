@@ -1,6 +1,7 @@
 package io.bulwark.policies.inherit;
 
 import io.bulwark.core.spec.JsonPaths;
+import io.bulwark.core.spec.SpecProblem;
 import io.bulwark.policies.model.DeviceAllowance;
 import io.bulwark.policies.model.HostPath;
 import io.bulwark.policies.model.IdRange;
@@ -8,7 +9,6 @@ import io.bulwark.policies.model.IoCeiling;
 import io.bulwark.policies.model.Policy;
 import io.bulwark.policies.model.SeccompPolicy;
 import io.bulwark.policies.model.SeccompProfileKind;
-import io.bulwark.policies.parse.PolicyProblem;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +21,7 @@ import java.util.Objects;
 public final class Narrowing {
     private final String file;
     private final String baseName;
-    private final List<PolicyProblem> problems = new ArrayList<>();
+    private final List<SpecProblem> problems = new ArrayList<>();
 
     private Narrowing(String file, String baseName) {
         this.file = file;
@@ -29,14 +29,14 @@ public final class Narrowing {
     }
 
     /** Every way {@code child} is wider than {@code base}; empty when it only narrows. */
-    public static List<PolicyProblem> widenings(Policy base, Policy child, String file) {
+    public static List<SpecProblem> widenings(Policy base, Policy child, String file) {
         Narrowing n = new Narrowing(file, base.name());
         n.check(base, child);
         return n.problems;
     }
 
     private void widens(String path, String what) {
-        problems.add(new PolicyProblem(file, path, what + " widens base policy '" + baseName + "'"));
+        problems.add(new SpecProblem(file, path, what + " widens base policy '" + baseName + "'"));
     }
 
     private void subset(String path, List<String> base, List<String> child, String noun) {

@@ -1,11 +1,11 @@
 package io.bulwark.policies.inherit;
 
 import io.bulwark.core.BulwarkException;
+import io.bulwark.core.spec.SpecProblem;
 import io.bulwark.policies.model.Policy;
 import io.bulwark.policies.parse.PolicyException;
 import io.bulwark.policies.parse.PolicyLinter;
 import io.bulwark.policies.parse.PolicyParser;
-import io.bulwark.policies.parse.PolicyProblem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -78,7 +78,7 @@ public final class PolicyResolver {
     public static Policy root(Policy policy, String origin) {
         boolean ownForbidden = policy.mounts() != null && policy.mounts().forbidden() != null;
         Policy effective = PolicyMerge.overlay(ownForbidden ? Baseline.policyWithoutForbiddenPaths() : Baseline.policy(), policy);
-        List<PolicyProblem> problems = PolicyLinter.lintEffective(effective, origin);
+        List<SpecProblem> problems = PolicyLinter.lintEffective(effective, origin);
         if (!problems.isEmpty()) {
             throw new PolicyException(problems);
         }
@@ -88,7 +88,7 @@ public final class PolicyResolver {
     /** Lays {@code child} over a complete {@code base}, refusing any widening. */
     public static Policy narrow(Policy base, Policy child, String origin) {
         Policy effective = PolicyMerge.overlay(base, child);
-        List<PolicyProblem> problems = new ArrayList<>(Narrowing.widenings(base, effective, origin));
+        List<SpecProblem> problems = new ArrayList<>(Narrowing.widenings(base, effective, origin));
         problems.addAll(PolicyLinter.lintEffective(effective, origin));
         if (!problems.isEmpty()) {
             throw new PolicyException(problems);

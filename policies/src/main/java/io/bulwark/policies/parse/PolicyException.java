@@ -1,28 +1,18 @@
 package io.bulwark.policies.parse;
 
-import io.bulwark.core.BulwarkException;
+import io.bulwark.core.spec.SpecException;
+import io.bulwark.core.spec.SpecProblem;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /** A policy file that cannot be used; carries every problem found, each with its file and JSON path. */
-public final class PolicyException extends BulwarkException {
+public final class PolicyException extends SpecException {
     private static final long serialVersionUID = 1L;
 
-    private final transient List<PolicyProblem> problems;
-
-    public PolicyException(List<PolicyProblem> problems) {
-        super(problems.stream().map(PolicyProblem::toString).collect(Collectors.joining("; ")));
-        if (problems.isEmpty()) {
-            throw new IllegalArgumentException("no problems");
-        }
-        this.problems = List.copyOf(problems);
+    public PolicyException(List<SpecProblem> problems) {
+        super(problems);
     }
 
     public PolicyException(String file, String path, String problem) {
-        this(List.of(new PolicyProblem(file, path, problem)));
-    }
-
-    public List<PolicyProblem> problems() {
-        return problems;
+        this(List.of(new SpecProblem(file, path, problem)));
     }
 }

@@ -2,6 +2,7 @@ package io.bulwark.policies.parse;
 
 import io.bulwark.core.spec.JsonPaths;
 import io.bulwark.core.spec.SpecNames;
+import io.bulwark.core.spec.SpecProblem;
 import io.bulwark.policies.model.BackendPolicy;
 import io.bulwark.policies.model.ByteSize;
 import io.bulwark.policies.model.DeviceAllowance;
@@ -32,20 +33,20 @@ public final class PolicyLinter {
     private static final long MAX_ID = 1L << 32;
 
     private final String file;
-    private final List<PolicyProblem> problems = new ArrayList<>();
+    private final List<SpecProblem> problems = new ArrayList<>();
 
     private PolicyLinter(String file) {
         this.file = file;
     }
 
-    public static List<PolicyProblem> lint(Policy p, String file, boolean requireName) {
+    public static List<SpecProblem> lint(Policy p, String file, boolean requireName) {
         PolicyLinter l = new PolicyLinter(file);
         l.check(p, requireName);
         return l.problems;
     }
 
     /** Rules that span a policy and its bases, checked on the effective (merged) policy. */
-    public static List<PolicyProblem> lintEffective(Policy p, String file) {
+    public static List<SpecProblem> lintEffective(Policy p, String file) {
         PolicyLinter l = new PolicyLinter(file);
         BackendPolicy b = p.backend();
         if (b != null && b.allowed() != null && b.defaultBackend() != null && !b.allowed().contains(b.defaultBackend())) {
@@ -70,7 +71,7 @@ public final class PolicyLinter {
     }
 
     private void add(String path, String problem) {
-        problems.add(new PolicyProblem(file, path, problem));
+        problems.add(new SpecProblem(file, path, problem));
     }
 
     private void check(Policy p, boolean requireName) {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.bulwark.core.BulwarkException;
 import io.bulwark.core.spec.JsonPaths;
 import io.bulwark.core.spec.SpecJson;
+import io.bulwark.core.spec.SpecProblem;
 import io.bulwark.policies.model.Policy;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,7 +61,7 @@ public final class PolicyParser {
     /** Parses and lints a whole policy file ({@code name} required). */
     public static Policy parse(byte[] content, String file) {
         Policy policy = decode(content, file);
-        List<PolicyProblem> problems = PolicyLinter.lint(policy, file, true);
+        List<SpecProblem> problems = PolicyLinter.lint(policy, file, true);
         if (!problems.isEmpty()) {
             throw new PolicyException(problems);
         }
@@ -70,10 +71,10 @@ public final class PolicyParser {
     /** Parses and lints a policy fragment (a bundle's narrowing annotation: no name, no base). */
     public static Policy parseFragment(String content, String origin) {
         Policy policy = decode(content.getBytes(java.nio.charset.StandardCharsets.UTF_8), origin);
-        List<PolicyProblem> problems = PolicyLinter.lint(policy, origin, false);
+        List<SpecProblem> problems = PolicyLinter.lint(policy, origin, false);
         if (policy.name() != null || policy.base() != null) {
             problems = new java.util.ArrayList<>(problems);
-            problems.add(new PolicyProblem(origin, JsonPaths.ROOT, "a policy fragment cannot set name or extends"));
+            problems.add(new SpecProblem(origin, JsonPaths.ROOT, "a policy fragment cannot set name or extends"));
         }
         if (!problems.isEmpty()) {
             throw new PolicyException(problems);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bulwark.core.spec.SpecProblem;
 import io.bulwark.policies.inherit.PolicyResolver;
 import io.bulwark.policies.model.ByteSize;
 import io.bulwark.policies.model.Policy;
@@ -93,7 +94,7 @@ class PolicyParserTest {
              "apparmor": {"profile": "has space"},
              "seccomp": {"profile": "default", "file": "/x.json"}}
             """);
-        List<String> paths = e.problems().stream().map(PolicyProblem::path).toList();
+        List<String> paths = e.problems().stream().map(SpecProblem::path).toList();
         for (String expected : List.of("$.name", "$.extends", "$.backend.allowed[1]", "$.backend.default",
             "$.capabilities.allowed[1]", "$.capabilities.allowed[2]", "$.mounts.hostPaths[0].path", "$.mounts.forbidden[0]",
             "$.devices.allowed[0].type", "$.devices.allowed[0].access", "$.namespaces.hostShared[0]",
