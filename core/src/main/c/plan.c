@@ -319,6 +319,10 @@ static int record(struct rd *r, int tag, struct plan *p, uint32_t *idx)
     case TAG_ID_MAPS:
         p->has_id_maps = 1;
         return id_map(r, "uid", &p->uid_maps, &p->nuid_maps) || id_map(r, "gid", &p->gid_maps, &p->ngid_maps) ? -1 : 0;
+    case TAG_WALL_CLOCK:
+        if (u32(r, &p->wall_clock_secs)) return -1;
+        if (!p->wall_clock_secs) return fail(r, "wall-clock limit of 0 seconds");
+        return 0;
     }
     return fail(r, "unknown record tag %d", tag);
 }
@@ -456,6 +460,10 @@ int plan_decode(const unsigned char *buf, size_t len, struct plan *p, char *err,
             snprintf(err, errlen, "id maps in a plan that is not a guest plan (the runtime writes them)");
             goto bad;
         }
+    }
+    if (p->kind != PLAN_INIT && p->wall_clock_secs) {
+        snprintf(err, errlen, "a wall-clock limit in a plan that is not an init plan");
+        goto bad;
     }
     if (p->kind == PLAN_INIT && !p->has_rootfs) {
         snprintf(err, errlen, "init plan has no rootfs");
@@ -611,4 +619,5 @@ void plan_dump(const struct plan *p, FILE *f)
             fprintf(f, "%s%u:%u:%u", i ? "," : "", p->gid_maps[i].inside, p->gid_maps[i].outside, p->gid_maps[i].count);
         fputc('\n', f);
     }
+    if (p->wall_clock_secs) fprintf(f, "wall_clock seconds=%u\n", p->wall_clock_secs);
 }

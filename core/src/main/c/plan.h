@@ -21,7 +21,8 @@ enum plan_tag {
     TAG_NS_NEW = 1, TAG_NS_JOIN, TAG_ROOTFS, TAG_HOSTNAME, TAG_DOMAINNAME, TAG_MOUNT, TAG_DEVICE, TAG_SYMLINK,
     TAG_MASKED, TAG_READONLY, TAG_SYSCTL, TAG_EXECUTABLE, TAG_ARGS, TAG_ENV, TAG_CWD, TAG_USER, TAG_CAPS,
     TAG_RLIMIT, TAG_NO_NEW_PRIVS, TAG_OOM_SCORE_ADJ, TAG_TERMINAL, TAG_APPARMOR, TAG_SECCOMP, TAG_FDS,
-    TAG_CREATE_HOOKS, TAG_PERSONALITY, TAG_TIME_OFFSETS, TAG_CONSOLE_SIZE, TAG_ID_MAPS, TAG_LAST = TAG_ID_MAPS
+    TAG_CREATE_HOOKS, TAG_PERSONALITY, TAG_TIME_OFFSETS, TAG_CONSOLE_SIZE, TAG_ID_MAPS, TAG_WALL_CLOCK,
+    TAG_LAST = TAG_WALL_CLOCK
 };
 
 struct plan_ns_join { uint32_t type; const char *path; };
@@ -64,6 +65,7 @@ struct plan {
     int has_console_size; uint32_t console_height, console_width;
     /* guest plans only: the maps the guest init writes for the container's user namespace */
     int has_id_maps; struct plan_id_map *uid_maps, *gid_maps; uint32_t nuid_maps, ngid_maps;
+    uint32_t wall_clock_secs; /* init plans only; 0: no limit */
 };
 
 /* Decodes buf[0..len). On failure returns -1 and puts a one-line reason in err. buf must outlive the plan. */

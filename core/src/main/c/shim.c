@@ -14,9 +14,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -37,6 +39,7 @@
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -631,6 +634,69 @@ static int run_guest(void)
     }
 }
 
+static void watchdog(int sock, int fifo, uint32_t secs) __attribute__((noreturn));
+static void watchdog(int sock, int fifo, uint32_t secs)
+{
+    g_sync_fd = -1; /* Java talks to stage 0 and the init, never to this process */
+    setsid();
+    /* Keep the socket and the FIFO handle only: the container's stdio, the sync socket or a preserved descriptor
+     * held here would keep a pipe or a socket open for as long as the container may run. */
+    int lo = fifo >= 0 && fifo < sock ? fifo : sock, hi = fifo > sock ? fifo : sock;
+    if (lo > 0) syscall(SYS_close_range, 0, lo - 1, 0);
+    if (hi > lo + 1) syscall(SYS_close_range, lo + 1, hi - 1, 0);
+    syscall(SYS_close_range, hi + 1, ~0U, 0);
+    int32_t pid, err = 0;
+    if (read(sock, &pid, sizeof(pid)) != (ssize_t)sizeof(pid)) _exit(0); /* stage 0 failed: no container */
+    int pidfd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
+    if (pidfd < 0) err = errno;
+    if (write(sock, &err, sizeof(err)) != (ssize_t)sizeof(err) || pidfd < 0) _exit(1);
+    close(sock);
+    struct pollfd ended = { pidfd, POLLIN, 0 };
+    struct stat st;
+    /* Created, not started yet: the clock starts when `start` has released the workload and unlinked the FIFO. */
+    while (fifo >= 0 && fstat(fifo, &st) == 0 && st.st_nlink > 0) {
+        if (poll(&ended, 1, 100) > 0) _exit(0);
+    }
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long long deadline = now.tv_sec * 1000LL + now.tv_nsec / 1000000 + secs * 1000LL;
+    for (;;) {
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long long left = deadline - (now.tv_sec * 1000LL + now.tv_nsec / 1000000);
+        if (left <= 0) break;
+        if (poll(&ended, 1, left > INT_MAX ? INT_MAX : (int)left) > 0) _exit(0);
+    }
+    syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+    _exit(0);
+}
+
+/* A wall-clock limit (plan record 29) must hold when no runtime process waits for the container (create + start,
+ * run -d), so a watchdog waits instead. Forked before stage 0 joins any namespace, it stays outside the container
+ * (the runtime's namespaces, credentials and cgroup); once stage 0 tells it the init's pid it holds a pidfd on the
+ * init, and when the limit has passed since `start` it SIGKILLs the init: in its own pid namespace that ends every
+ * process of the container. It ends when the init does. Returns stage 0's end of the socket to the watchdog. */
+static int fork_watchdog(const struct plan *p)
+{
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv)) die("socketpair for the wall-clock watchdog");
+    pid_t w = fork();
+    if (w < 0) die("fork the wall-clock watchdog");
+    if (w == 0) watchdog(sv[1], p->fifo_fd, p->wall_clock_secs);
+    close(sv[1]);
+    return sv[0];
+}
+
+static void arm_watchdog(int sock, pid_t init)
+{
+    int32_t pid = init, err = EPIPE;
+    if (write(sock, &pid, sizeof(pid)) != (ssize_t)sizeof(pid) || read(sock, &err, sizeof(err)) != (ssize_t)sizeof(err)
+        || err) {
+        kill(init, SIGKILL);
+        die_err(err, "arm the wall-clock watchdog: %s", strerror(err));
+    }
+    close(sock);
+}
+
 int main(int argc, char **argv)
 {
     if (getpid() == 1 && (argc == 1 || !strcmp(argv[1], "guest"))) return run_guest();
@@ -666,6 +732,7 @@ int main(int argc, char **argv)
     /* Not dumpable during setup: nothing in the container may ptrace or open our /proc files. */
     if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)) die("prctl dumpable");
     umask(0);
+    int watch = p.wall_clock_secs ? fork_watchdog(&p) : -1;
     join_namespaces(&p);
     unsigned long flags = p.ns_new;
     if (flags & CLONE_NEWTIME) {
@@ -678,9 +745,11 @@ int main(int argc, char **argv)
     long pid = syscall(SYS_clone, CLONE_PARENT | flags | SIGCHLD, NULL, NULL, NULL, NULL);
     if (pid < 0) die("clone (namespaces 0x%llx)", (unsigned long long)p.ns_new);
     if (pid > 0) {
+        if (watch >= 0) arm_watchdog(watch, (pid_t)pid);
         sync_send(SYNC_PID, 0, (uint32_t)pid, NULL);
         _exit(0);
     }
+    if (watch >= 0) close(watch);
     if (p.kind == PLAN_INIT)
         run_init(&p);
     else

@@ -46,7 +46,7 @@ public final class Runtime {
     /** Annotation that chooses the backend of a container (when the caller does not). */
     public static final String BACKEND_ANNOTATION = "io.bulwark.backend";
     /** Annotation (set by tenant admission) with the workload's wall-clock limit in seconds. */
-    public static final String WALL_CLOCK_ANNOTATION = "io.bulwark.wall-clock-limit";
+    public static final String WALL_CLOCK_ANNOTATION = io.bulwark.core.spec.WallClockLimit.ANNOTATION;
 
     private static final String ADMITTED_SPEC = "config.json";
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()
@@ -240,16 +240,7 @@ public final class Runtime {
     }
 
     private static Long wallClockLimit(ContainerState state) {
-        String value = state.annotations() == null ? null : state.annotations().get(WALL_CLOCK_ANNOTATION);
-        if (value == null) {
-            return null;
-        }
-        try {
-            long seconds = Long.parseLong(value.trim());
-            return seconds > 0 ? seconds : null;
-        } catch (NumberFormatException e) {
-            throw new BulwarkException("annotation " + WALL_CLOCK_ANNOTATION + ": not a number of seconds: " + value);
-        }
+        return io.bulwark.core.spec.WallClockLimit.seconds(state.annotations());
     }
 
     public OciState state(String id) {

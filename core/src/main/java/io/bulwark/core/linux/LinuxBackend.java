@@ -24,6 +24,7 @@ import io.bulwark.core.spec.Hooks;
 import io.bulwark.core.spec.IdMapping;
 import io.bulwark.core.spec.Linux;
 import io.bulwark.core.spec.Spec;
+import io.bulwark.core.spec.WallClockLimit;
 import io.bulwark.core.state.OciState;
 import io.bulwark.core.state.ProcessInfo;
 import io.bulwark.core.sys.LibcSyscall;
@@ -99,7 +100,7 @@ public final class LinuxBackend implements Backend {
         Hooks h = spec.hooks();
         boolean createHooks = h != null && (nonEmpty(h.prestart()) || nonEmpty(h.createRuntime())
             || nonEmpty(h.createContainer()));
-        plan = plan.withCreateHooks(createHooks);
+        plan = plan.withCreateHooks(createHooks).withWallClockLimit(wallClockLimit(spec));
         if (plan.process().terminal() && r.consoleSocket() == null) {
             throw new BulwarkException("process.terminal is true but no console socket was given (--console-socket)");
         }
@@ -180,6 +181,15 @@ public final class LinuxBackend implements Backend {
             removeFiles(r.stateDir());
             throw e;
         }
+    }
+
+    /**
+     * The admitted wall-clock limit, for the shim's watchdog: nothing else holds it when no process waits for the
+     * container. Within what the plan carries (a u32 of seconds: 136 years).
+     */
+    private static Long wallClockLimit(Spec spec) {
+        Long seconds = WallClockLimit.seconds(spec.annotations());
+        return seconds == null ? null : Math.min(seconds, 0xFFFFFFFFL);
     }
 
     private BulwarkException setupError(String id, SyncMessage m) {

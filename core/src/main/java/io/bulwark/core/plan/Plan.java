@@ -28,6 +28,8 @@ import java.util.Objects;
  * @param timeOffsets   clock offsets of a new time namespace, or null
  * @param idMaps        the id maps of the new user namespace, which the shim writes itself: guest plans only, and
  *                      there exactly when a user namespace is created
+ * @param wallClockSeconds how long the workload may run once started (init plans only; 1 to 2^32-1), or null for
+ *                      no limit: the shim's watchdog kills the init when it has passed, whoever waits for it or not
  */
 public record Plan(
     Kind kind,
@@ -47,7 +49,8 @@ public record Plan(
     boolean createHooks,
     Integer personality,
     TimeOffsetsPlan timeOffsets,
-    IdMapsPlan idMaps) {
+    IdMapsPlan idMaps,
+    Long wallClockSeconds) {
 
     /** What the shim does with the plan. Codes are part of the binary format. */
     public enum Kind {
@@ -108,18 +111,38 @@ public record Plan(
                 throw new IllegalArgumentException("only a guest plan carries id maps (the runtime writes them)");
             }
         }
+        if (wallClockSeconds != null && (kind != Kind.INIT || wallClockSeconds < 1 || wallClockSeconds > 0xFFFFFFFFL)) {
+            throw new IllegalArgumentException("a wall-clock limit of " + wallClockSeconds + " s in a " + kind + " plan");
+        }
+    }
+
+    /** A plan without a wall-clock limit. */
+    public Plan(Kind kind, long newNamespaces, List<NamespaceJoin> joins, RootfsPlan rootfs, String hostname,
+                String domainname, List<MountPlan> mounts, List<DevicePlan> devices, List<SymlinkPlan> symlinks,
+                List<String> maskedPaths, List<String> readonlyPaths, List<SysctlPlan> sysctls, ProcessPlan process,
+                FdPlan fds, boolean createHooks, Integer personality, TimeOffsetsPlan timeOffsets, IdMapsPlan idMaps) {
+        this(kind, newNamespaces, joins, rootfs, hostname, domainname, mounts, devices, symlinks, maskedPaths,
+            readonlyPaths, sysctls, process, fds, createHooks, personality, timeOffsets, idMaps, null);
     }
 
     /** Same plan with other descriptor numbers (the backend decides them right before spawning). */
     public Plan withFds(FdPlan newFds) {
         return new Plan(kind, newNamespaces, joins, rootfs, hostname, domainname, mounts, devices, symlinks,
-            maskedPaths, readonlyPaths, sysctls, process, newFds, createHooks, personality, timeOffsets, idMaps);
+            maskedPaths, readonlyPaths, sysctls, process, newFds, createHooks, personality, timeOffsets, idMaps,
+            wallClockSeconds);
     }
 
     /** Same plan, with or without the stop for create hooks. */
     public Plan withCreateHooks(boolean stop) {
         return new Plan(kind, newNamespaces, joins, rootfs, hostname, domainname, mounts, devices, symlinks,
-            maskedPaths, readonlyPaths, sysctls, process, fds, stop, personality, timeOffsets, idMaps);
+            maskedPaths, readonlyPaths, sysctls, process, fds, stop, personality, timeOffsets, idMaps,
+            wallClockSeconds);
+    }
+
+    /** Same plan with a wall-clock limit in seconds (null: none). */
+    public Plan withWallClockLimit(Long seconds) {
+        return new Plan(kind, newNamespaces, joins, rootfs, hostname, domainname, mounts, devices, symlinks,
+            maskedPaths, readonlyPaths, sysctls, process, fds, createHooks, personality, timeOffsets, idMaps, seconds);
     }
 
     /**

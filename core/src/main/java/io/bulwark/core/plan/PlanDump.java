@@ -136,6 +136,9 @@ public final class PlanDump {
         if (maps != null) {
             s.append("id_maps uid=").append(idMap(maps.uids())).append(" gid=").append(idMap(maps.gids())).append('\n');
         }
+        if (plan.wallClockSeconds() != null) {
+            s.append("wall_clock seconds=").append(plan.wallClockSeconds()).append('\n');
+        }
         return s.toString();
     }
 

@@ -127,6 +127,9 @@ public final class PlanEncoder {
             }
             b.record(TAG_ID_MAPS, v);
         }
+        if (plan.wallClockSeconds() != null) {
+            b.record(TAG_WALL_CLOCK, new Value().u32(plan.wallClockSeconds()));
+        }
 
         byte[] body = b.out.toByteArray();
         if (body.length + HEADER_SIZE > MAX_PLAN) {

@@ -48,6 +48,7 @@ public final class PlanFormat {
     public static final int TAG_TIME_OFFSETS = 27;
     public static final int TAG_CONSOLE_SIZE = 28;
     public static final int TAG_ID_MAPS = 29;
+    public static final int TAG_WALL_CLOCK = 30;
 
     /** The kernel's bound on the lines of a uid_map or gid_map. */
     public static final int MAX_ID_MAP_LINES = 340;

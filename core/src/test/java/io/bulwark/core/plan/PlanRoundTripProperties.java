@@ -82,7 +82,8 @@ class PlanRoundTripProperties {
                 new Plan(Plan.Kind.INIT, p.newNamespaces(), p.joins(), p.rootfs(), p.hostname(), p.domainname(),
                     p.mounts(), p.devices(), p.symlinks(), p.maskedPaths(), ro, sys, proc,
                     new FdPlan(f.sync(), f.console(), fifo == 1 ? 3 + f.preserveFds() : -1, f.preserveFds()), hooks,
-                    fifo == 1 ? 8 : null, hooks ? new TimeOffsetsPlan(fifo - 7, 12, 99, 0) : null, null));
+                    fifo == 1 ? 8 : null, hooks ? new TimeOffsetsPlan(fifo - 7, 12, 99, 0) : null, null,
+                    hooks ? 0xFFFFFFFFL - fifo : null));
         Arbitrary<Plan> exec = Combinators.combine(joins, process2, fds, Arbitraries.of(Plan.Kind.EXEC, Plan.Kind.HOOK))
             .as((j, p, f, kind) -> Plan.joining(kind, j,
                 kind == Plan.Kind.HOOK && p.executable() == null

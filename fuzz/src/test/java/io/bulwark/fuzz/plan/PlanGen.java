@@ -62,7 +62,7 @@ public final class PlanGen {
     }
 
     private Plan init() {
-        return new Plan(Plan.Kind.INIT, gen.chance(80) ? nonZero() : 0, list(4, this::join),
+        Plan p = new Plan(Plan.Kind.INIT, gen.chance(80) ? nonZero() : 0, list(4, this::join),
             new RootfsPlan(path(), random.nextBoolean(), random.nextBoolean(), longValue()),
             gen.chance(50) ? text() : null, gen.chance(30) ? text() : null,
             list(gen.chance(bigPercent) ? 2000 : 12, this::mount), list(8, this::device),
@@ -71,6 +71,7 @@ public final class PlanGen {
             gen.chance(30) ? (Integer) random.nextInt() : null,
             gen.chance(30) ? new TimeOffsetsPlan(longValue(), gen.below(1_000_000_000), longValue(),
                 gen.below(1_000_000_000)) : null, null);
+        return gen.chance(30) ? p.withWallClockLimit(1 + u32() % 0xFFFFFFFFL) : p;
     }
 
     /**

@@ -24,6 +24,7 @@ import io.bulwark.core.spec.Seccomp;
 import io.bulwark.core.spec.Spec;
 import io.bulwark.core.spec.SpecProblem;
 import io.bulwark.core.spec.ThrottleDevice;
+import io.bulwark.core.spec.WallClockLimit;
 import io.bulwark.policies.inherit.EffectivePolicy;
 import io.bulwark.policies.inherit.PolicyResolver;
 import io.bulwark.policies.model.ByteSize;
@@ -61,7 +62,7 @@ public final class Admission {
     /** Set by admission: the tenant whose policy admitted the container. */
     public static final String TENANT_ANNOTATION = "io.bulwark.tenant";
     /** Set by admission: the workload's wall-clock limit in seconds. */
-    public static final String WALL_CLOCK_ANNOTATION = "io.bulwark.wall-clock-limit";
+    public static final String WALL_CLOCK_ANNOTATION = WallClockLimit.ANNOTATION;
     /** Set by admission: {@code true} when the container may run on a host without AppArmor. */
     public static final String APPARMOR_OPTIONAL_ANNOTATION = "io.bulwark.apparmor.optional";
 
