@@ -18,21 +18,18 @@ trap 'rm -rf "$work"' EXIT
 gcc -O2 -Wall -Wextra -Werror -o "$work/runstat" "$here/tools/runstat.c"
 cp -a "$dist" "$work/nocds" && rm -f "$work/nocds/lib/bulwark.jsa" "$work/nocds/lib/bulwark.aot"*
 jdk17=/usr/lib/jvm/java-17-openjdk-amd64/bin/java
+aot_java=$(cat "$dist/lib/bulwark.aot.java" 2>/dev/null || true)
 aot=0
-[ -f "$dist/lib/bulwark.aot" ] && aot=1
+[ -f "$dist/lib/bulwark.aot" ] && [ -x "$aot_java" ] && aot=1
 export BULWARK_NO_SERVER=1
 commands=("$@")
 [ ${#commands[@]} -gt 0 ] || commands=("--version" "--root $work/root state missing-id")
 median() { # FIELD FILE
   awk -v f="$1" '{print $f}' "$2" | sort -g | awk '{v[NR]=$1} END {m=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2; printf "%.1f (%.1f-%.1f)", m, v[1], v[NR]}'
 }
-sample() { # JAVA DIST ARGS... : appends "WALL_MS CPU_MS" (JAVA "-": the launcher's choice)
+sample() { # JAVA DIST ARGS... : appends "WALL_MS CPU_MS"
   local j="$1" d="$2"; shift 2
-  if [ "$j" = - ]; then
-    "$work/runstat" -q -- "$d/bin/bulwark" "$@" 2>&1 | awk '{print $1/1e6, $4/1e6}'
-  else
-    BULWARK_JAVA="$j" "$work/runstat" -q -- "$d/bin/bulwark" "$@" 2>&1 | awk '{print $1/1e6, $4/1e6}'
-  fi
+  BULWARK_JAVA="$j" "$work/runstat" -q -- "$d/bin/bulwark" "$@" 2>&1 | awk '{print $1/1e6, $4/1e6}'
 }
 echo "median (min-max) over $runs runs, ms; CPU = user + system; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-24s %-8s %-24s %-24s\n' "command" "JVM" "wall" "CPU"
@@ -40,7 +37,7 @@ for c in "${commands[@]}"; do
   : > "$work/aot"; : > "$work/cds"; : > "$work/none"
   for _ in $(seq 1 "$runs"); do
     # shellcheck disable=SC2086
-    [ "$aot" = 0 ] || sample - "$dist" $c >> "$work/aot" || true
+    [ "$aot" = 0 ] || sample "$aot_java" "$dist" $c >> "$work/aot" || true
     # shellcheck disable=SC2086
     sample "$jdk17" "$dist" $c >> "$work/cds" || true
     # shellcheck disable=SC2086

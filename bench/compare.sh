@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side start-up benchmark: Bulwark against runc and crun on one busybox bundle running /bin/true.
 #
-#   sudo bench/compare.sh [-n RUNS] [--runtimes "bulwark bulwark-jdk17 bulwark-warm runc crun"] [--out DIR] [--keep]
+#   sudo bench/compare.sh [-n RUNS] [--runtimes "bulwark bulwark-aot bulwark-warm runc crun"] [--out DIR] [--keep]
 #
 # For every iteration the runtimes take turns (A B C A B C ...), each with a fresh container id:
 #   run      `RUNTIME run --bundle B ID` in the foreground, wall time and peak RSS of the runtime process
@@ -10,9 +10,9 @@
 # Wall times and peak RSS come from bench/tools/runstat.c (fork + exec + wait4, monotonic clock), so every
 # runtime pays the same measuring overhead. crun runs in a private mount namespace with the empty cgroup2 mount
 # at /sys/fs/cgroup/unified detached (it refuses that mount on a v1 hybrid host); the unshare is timed with it.
-# bulwark is the cold path as installed (a JVM per command: JDK 25 with the distribution's AOT cache where the build
-# made one, else JDK 17 with the class-data-sharing archive); bulwark-jdk17 forces JDK 17 + the archive (measured
-# only when the default is another JDK); bulwark-warm is the same distribution with a resident `bulwark server`:
+# bulwark is the cold path as installed (a JVM per command: JDK 17 with the class-data-sharing archive);
+# bulwark-aot runs the JDK 25+ the build made an AOT cache for, with the cache (when there is one); bulwark-warm is
+# the same distribution with a resident `bulwark server`:
 # bin/bulwark forwards to it. The load average before and after the run is recorded with the table.
 #
 # Output: the table on stdout and in DIR/compare.md, the raw samples in DIR/compare-samples.csv and a chart in
@@ -23,7 +23,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 runs=100
 out="$here/results"
-runtimes="bulwark bulwark-jdk17 bulwark-warm runc crun"
+runtimes="bulwark bulwark-aot bulwark-warm runc crun"
 keep=0
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -91,7 +91,8 @@ for applet in true sh cat sleep; do ln -s busybox "$bundle/rootfs/bin/$applet"; 
 
 # --- the runtimes -----------------------------------------------------------------------------------------------
 bulwark="${BULWARK:-$repo/cli/target/bulwark/bin/bulwark}"
-jdk17=/usr/lib/jvm/java-17-openjdk-amd64/bin/java
+lib="$(dirname "$(dirname "$bulwark")")/lib"
+aot_java=$(cat "$lib/bulwark.aot.java" 2>/dev/null || true)
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 runtime_cmd() { # RUNTIME ARGS... : runs one runtime command (no timing)
   local rt="$1"; shift
@@ -99,7 +100,7 @@ runtime_cmd() { # RUNTIME ARGS... : runs one runtime command (no timing)
     runc) runc --root "$work/root-runc" "$@" ;;
     crun) "$runstat" -m -- crun --root "$work/root-crun" "$@" 2>/dev/null ;;
     bulwark) BULWARK_NO_SERVER=1 "$bulwark" --root "$work/root-bulwark" "$@" ;;
-    bulwark-jdk17) BULWARK_NO_SERVER=1 BULWARK_JAVA="$jdk17" "$bulwark" --root "$work/root-bulwark-jdk17" "$@" ;;
+    bulwark-aot) BULWARK_NO_SERVER=1 BULWARK_JAVA="$aot_java" "$bulwark" --root "$work/root-bulwark-aot" "$@" ;;
     bulwark-warm) "$bulwark" --root "$work/root-bulwark-warm" "$@" ;;
   esac
 }
@@ -109,7 +110,7 @@ timed() { # RUNTIME ARGS... : prints "WALL_NS MAXRSS_KIB EXIT"
     runc) "$runstat" -q -- runc --root "$work/root-runc" "$@" 2>&1 </dev/null ;;
     crun) "$runstat" -q -m -- crun --root "$work/root-crun" "$@" 2>&1 </dev/null ;;
     bulwark) BULWARK_NO_SERVER=1 "$runstat" -q -- "$bulwark" --root "$work/root-bulwark" "$@" 2>&1 </dev/null ;;
-    bulwark-jdk17) BULWARK_NO_SERVER=1 BULWARK_JAVA="$jdk17" "$runstat" -q -- "$bulwark" --root "$work/root-bulwark-jdk17" \
+    bulwark-aot) BULWARK_NO_SERVER=1 BULWARK_JAVA="$aot_java" "$runstat" -q -- "$bulwark" --root "$work/root-bulwark-aot" \
       "$@" 2>&1 </dev/null ;;
     bulwark-warm) "$runstat" -q -- "$bulwark" --root "$work/root-bulwark-warm" "$@" 2>&1 </dev/null ;;
   esac
@@ -119,12 +120,9 @@ active=""
 for rt in $runtimes; do
   case "$rt" in
     runc|crun) active="$active $rt" ;;
-    bulwark|bulwark-jdk17|bulwark-warm)
-      if [ "$rt" = bulwark-jdk17 ] && ! [ -f "$(dirname "$(dirname "$bulwark")")/lib/bulwark.aot" ] ; then
-        continue # the default cold path already is JDK 17 + the archive
-      fi
-      if [ "$rt" = bulwark-jdk17 ] && ! [ -x "$jdk17" ]; then
-        echo "skipping $rt: no $jdk17" >&2
+    bulwark|bulwark-aot|bulwark-warm)
+      if [ "$rt" = bulwark-aot ] && { [ ! -f "$lib/bulwark.aot" ] || [ ! -x "$aot_java" ]; }; then
+        echo "skipping $rt: the distribution has no AOT cache (no JDK 25+ at build time)" >&2
         continue
       fi
       if [ ! -x "$bulwark" ]; then
@@ -194,12 +192,10 @@ for i in $(seq 1 "$runs"); do
 done
 
 # --- summary ---------------------------------------------------------------------------------------------------
-lib="$(dirname "$(dirname "$bulwark")")/lib"
-if [ -f "$lib/bulwark.aot" ] && [ -r "$lib/bulwark.aot.java" ]; then
-  cold_jvm="$(sed -n 's/^IMPLEMENTOR_VERSION="\(.*\)"/\1/p' "$(dirname "$(dirname "$(cat "$lib/bulwark.aot.java")")")/release" \
-    2>/dev/null || true) with the AOT cache lib/bulwark.aot"
-else
-  cold_jvm="JDK 17 with the class-data-sharing archive lib/bulwark.jsa"
+cold_jvm="JDK 17 with the class-data-sharing archive lib/bulwark.jsa"
+if [ -f "$lib/bulwark.aot" ] && [ -x "$aot_java" ]; then
+  cold_jvm="$cold_jvm; bulwark-aot: $(sed -n 's/^IMPLEMENTOR_VERSION="\(.*\)"/\1/p' \
+    "$(dirname "$(dirname "$aot_java")")/release" 2>/dev/null || true) with the AOT cache lib/bulwark.aot"
 fi
 mkdir -p "$out"
 cp "$samples" "$out/compare-samples.csv"

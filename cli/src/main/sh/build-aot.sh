@@ -2,8 +2,8 @@
 # Makes lib/bulwark.aot of the distribution in $1: the JDK's ahead-of-time cache (JEP 483/514, JDK 25+) of every
 # class a training run of representative commands (io.bulwark.cli.CdsTraining) loads and links, for the newest
 # JDK 25 or later found (BULWARK_AOT_JAVA, else /usr/lib/jvm/*). lib/bulwark.aot.java names the java it belongs
-# to: libexec/bulwark-jvm runs that JDK with the cache, and Debian's JDK 17 with lib/bulwark.jsa where there is
-# none. The flags here must be the launcher's (src/main/dist/bin/bulwark), or the JVM ignores the cache.
+# to: libexec/bulwark-jvm adds the cache whenever it runs that java (BULWARK_JAVA, or no JDK 17 installed). The
+# flags here must be the launcher's (src/main/dist/bin/bulwark), or the JVM ignores the cache.
 set -eu
 dist="$1"
 rm -f "$dist/lib/bulwark.aot" "$dist/lib/bulwark.aot.java"

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The distribution's start-up archives exist and the launcher really maps Bulwark's classes from them: the
- * class-data-sharing archive on JDK 17, and JDK 25's ahead-of-time cache where the build found such a JDK.
+ * class-data-sharing archive on JDK 17 (the default), and JDK 25's ahead-of-time cache where the build found such
+ * a JDK (when BULWARK_JAVA names it).
  */
 class CdsArchiveIT {
     private static final String JDK17 = "/usr/lib/jvm/java-17-openjdk-amd64/bin/java";
@@ -49,7 +50,7 @@ class CdsArchiveIT {
     }
 
     @Test
-    void theNewestJdkLoadsBulwarkClassesFromItsAotCache() throws IOException, InterruptedException {
+    void theJdkOfTheAotCacheLoadsBulwarkClassesFromIt() throws IOException, InterruptedException {
         Path cache = dist.resolve("lib/bulwark.aot");
         Path owner = dist.resolve("lib/bulwark.aot.java");
         if (!Files.isRegularFile(cache)) {
@@ -61,7 +62,8 @@ class CdsArchiveIT {
         String java = Files.readString(owner).strip();
         assertTrue(Files.isExecutable(Path.of(java)), owner + " names " + java);
         // -XX:AOTMode=on makes the JVM fail instead of silently running without the cache
-        String out = version(Map.of("BULWARK_JAVA_OPTS", "-XX:AOTMode=on -Xlog:class+load=info:stdout"));
+        String out = version(Map.of("BULWARK_JAVA", java,
+            "BULWARK_JAVA_OPTS", "-XX:AOTMode=on -Xlog:class+load=info:stdout"));
         String main = loadOf(out, "io.bulwark.cli.Main");
         assertTrue(main.contains("shared objects file"), "Main not from the AOT cache: " + main);
     }
