@@ -406,11 +406,39 @@ static void exec_workload(const struct plan *p, const char *exe)
 
 /* ---- modes ---- */
 
+/*
+ * The init's wait for GO. A runtime without root asks for MAP_ACCESS first: the kernel lets it open the init's
+ * uid_map, gid_map and setgroups only while the init is dumpable (its /proc files then belong to the init's
+ * uid, which is the runtime's). Nothing else exists in the new namespaces yet, so nothing from the container
+ * can ptrace it meanwhile; it is non-dumpable again before it does anything else.
+ */
+static void init_await_go(const struct plan *p)
+{
+    for (;;) {
+        struct sync_header h;
+        ssize_t n;
+        do {
+            n = recv(g_sync_fd, &h, sizeof(h), 0);
+        } while (n < 0 && errno == EINTR);
+        if (n == 0) _exit(1); /* Java gave up on us: nothing to report to */
+        if (n < 0) die("read from the runtime");
+        if (n == sizeof(h) && h.type == SYNC_MAP_ACCESS) {
+            if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)) die("prctl dumpable for the id maps");
+            sync_send(SYNC_MAP_ACCESS, 0, 0, NULL);
+            continue;
+        }
+        if (n != sizeof(h) || h.type != SYNC_GO) die_err(EPROTO, "unexpected message %u from the runtime", h.type);
+        break;
+    }
+    /* Still the host's uid here: /proc/self files of a non-dumpable process belong to the host's root, so with
+     * an unprivileged runtime this works only while still dumpable. */
+    set_oom_score_adj(p);
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)) die("prctl dumpable");
+}
+
 static void run_init(const struct plan *p)
 {
-    sync_wait(SYNC_GO);
-    /* Still the host's uid here: /proc/self files of a non-dumpable process belong to the host's root. */
-    set_oom_score_adj(p);
+    init_await_go(p);
     become_ns_root(p);
     /* O_PATH of our own fd directory in the host's /proc: reopens the exec FIFO after pivot_root. */
     int procfd = p->fifo_fd >= 0 ? open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;

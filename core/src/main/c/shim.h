@@ -13,6 +13,8 @@ enum sync_type {
     SYNC_GO = 5,     /* Java -> shim: id maps written and cgroup joined, carry on */
     SYNC_RESUME = 6, /* Java -> init: create hooks done, carry on */
     SYNC_SECCOMP_FD = 7, /* shim -> Java: the seccomp notify listener is attached (SCM_RIGHTS) */
+    SYNC_MAP_ACCESS = 8, /* Java -> init before GO: become dumpable so an unprivileged runtime can write the id
+                          * maps; init -> Java: done (the init is non-dumpable again once GO arrives) */
 };
 
 struct sync_header {

@@ -88,11 +88,14 @@ public final class Main {
         }
     }
 
+    /** runc's rule: {@code $XDG_RUNTIME_DIR/bulwark} when the effective uid is not 0 and it is set. */
     static String defaultRoot() {
-        String xdg = System.getenv("XDG_RUNTIME_DIR");
-        boolean root = "root".equals(System.getProperty("user.name"));
-        if (!root && xdg != null) {
-            return xdg + "/bulwark";
+        return defaultRoot(io.bulwark.core.rootless.Caller.current(), System.getenv("XDG_RUNTIME_DIR"));
+    }
+
+    static String defaultRoot(io.bulwark.core.rootless.Caller caller, String xdgRuntimeDir) {
+        if (caller.rootless() && xdgRuntimeDir != null && !xdgRuntimeDir.isEmpty()) {
+            return xdgRuntimeDir + "/bulwark";
         }
         return "/run/bulwark";
     }
@@ -108,7 +111,7 @@ public final class Main {
         }
         out.println();
         out.println("Global options:");
-        out.println("  --root DIR           state directory (default /run/bulwark)");
+        out.println("  --root DIR           state directory (default /run/bulwark; without root $XDG_RUNTIME_DIR/bulwark)");
         out.println("  --log FILE           write the runtime log to FILE (default stderr)");
         out.println("  --log-format FORMAT  text or json");
         out.println("  --debug              log debug messages");

@@ -17,6 +17,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
+    @Test
+    void theDefaultRootFollowsRuncsRuleOnTheEffectiveUid() {
+        var user = new io.bulwark.core.rootless.Caller(1000, 1000);
+        var root = new io.bulwark.core.rootless.Caller(0, 0);
+        assertEquals("/run/user/1000/bulwark", Main.defaultRoot(user, "/run/user/1000"));
+        assertEquals("/run/bulwark", Main.defaultRoot(root, "/run/user/0"));
+        assertEquals("/run/bulwark", Main.defaultRoot(user, null));
+        assertEquals("/run/bulwark", Main.defaultRoot(user, ""));
+    }
+
     @TempDir
     Path tmp;
 

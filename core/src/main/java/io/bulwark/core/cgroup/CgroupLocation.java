@@ -26,18 +26,7 @@ public record CgroupLocation(CgroupVersion version, String cgroupsPath, Map<Stri
     static CgroupLocation resolve(CgroupEnvironment env, String id, String cgroupsPath) {
         boolean isDefault = cgroupsPath == null || cgroupsPath.isBlank();
         String path = isDefault ? DEFAULT_PARENT + "/" + id : cgroupsPath;
-        if (!isDefault && path.indexOf(':') >= 0) {
-            throw new BulwarkException("linux.cgroupsPath \"" + path + "\" is in systemd's slice:prefix:name form;"
-                + " Bulwark manages cgroupfs paths (give a path such as /machine/" + id + ")", 22);
-        }
-        for (String segment : path.split("/")) {
-            if (segment.equals("..")) {
-                throw new BulwarkException("linux.cgroupsPath \"" + path + "\" must not contain ..", 22);
-            }
-        }
-        if (CgroupFs.join(path).isEmpty()) {
-            throw new BulwarkException("linux.cgroupsPath \"" + path + "\" names the root cgroup", 22);
-        }
+        check(path, id, isDefault);
         boolean absolute = path.startsWith("/");
         Map<String, String> dirs = new TreeMap<>();
         if (env.version() == CgroupVersion.V2) {
@@ -50,5 +39,21 @@ public record CgroupLocation(CgroupVersion version, String cgroupsPath, Map<Stri
             }
         }
         return new CgroupLocation(env.version(), path, new LinkedHashMap<>(dirs), isDefault);
+    }
+
+    /** Refuses a path Bulwark cannot use: systemd's slice form, "..", the root cgroup. */
+    static void check(String path, String id, boolean isDefault) {
+        if (!isDefault && path.indexOf(':') >= 0) {
+            throw new BulwarkException("linux.cgroupsPath \"" + path + "\" is in systemd's slice:prefix:name form;"
+                + " Bulwark manages cgroupfs paths (give a path such as /machine/" + id + ")", 22);
+        }
+        for (String segment : path.split("/")) {
+            if (segment.equals("..")) {
+                throw new BulwarkException("linux.cgroupsPath \"" + path + "\" must not contain ..", 22);
+            }
+        }
+        if (CgroupFs.join(path).isEmpty()) {
+            throw new BulwarkException("linux.cgroupsPath \"" + path + "\" names the root cgroup", 22);
+        }
     }
 }

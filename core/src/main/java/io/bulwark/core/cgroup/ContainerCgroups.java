@@ -3,7 +3,10 @@ package io.bulwark.core.cgroup;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bulwark.core.BulwarkException;
 import io.bulwark.core.plan.CgroupView;
+import io.bulwark.core.rootless.Caller;
 import io.bulwark.core.spec.Linux;
+import io.bulwark.core.spec.Resources;
+import io.bulwark.core.spec.SpecProblem;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -26,24 +29,59 @@ public final class ContainerCgroups {
     public static final String FILE = "cgroup.json";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int SIGKILL = 9;
+    private static final System.Logger LOG = System.getLogger("io.bulwark.cgroup");
 
     private final Supplier<CgroupEnvironment> environment;
+    private final Caller caller;
+    private final Supplier<CgroupDelegation> delegation;
     private CgroupEnvironment env;
+    private RootlessCgroups rootless;
 
-    /** Uses the host's cgroups, detected on first use. */
+    /** Uses the host's cgroups, detected on first use; without root, only what is delegated to this process's uid. */
     public ContainerCgroups() {
-        this(CgroupEnvironment::host);
+        this(CgroupEnvironment::host, Caller.current(), null);
     }
 
+    /** A runtime running as root, with the cgroups {@code environment} gives. */
     public ContainerCgroups(Supplier<CgroupEnvironment> environment) {
+        this(environment, new Caller(0, 0), null);
+    }
+
+    /**
+     * For {@code caller}: as root, {@code environment}; otherwise only {@code delegation} (null: detected on the
+     * host on first use), see {@link RootlessCgroups}.
+     */
+    public ContainerCgroups(Supplier<CgroupEnvironment> environment, Caller caller,
+                            Supplier<CgroupDelegation> delegation) {
         this.environment = environment;
+        this.caller = caller;
+        this.delegation = delegation != null ? delegation : () -> CgroupDelegation.host(caller);
+    }
+
+    private synchronized RootlessCgroups rootless() {
+        if (rootless == null) {
+            rootless = new RootlessCgroups(caller, delegation.get());
+        }
+        return rootless;
     }
 
     private synchronized CgroupEnvironment env() {
         if (env == null) {
-            env = environment.get();
+            env = caller.rootless() ? rootless().delegation().unified() : environment.get();
+            if (env == null) {
+                throw new BulwarkException("no cgroup v2 hierarchy on this host for uid " + caller.uid(), 2);
+            }
         }
         return env;
+    }
+
+    /**
+     * What stops container {@code id} before anything is made: without root, each limit that no delegated
+     * controller can enforce (see {@link RootlessCgroups}); as root, nothing (the managers refuse what the host
+     * lacks as they apply it, and nothing is left behind either way).
+     */
+    public List<SpecProblem> problems(Linux linux, Map<String, String> annotations, String file) {
+        return caller.rootless() ? rootless().problems(linux, annotations, file) : List.of();
     }
 
     /**
@@ -51,11 +89,47 @@ public final class ContainerCgroups {
      * The limits are in force before the process joins. On failure nothing is left behind.
      */
     public CgroupManager place(String id, Path stateDir, Linux linux, int initPid) {
-        CgroupManager m = env().manager(id, linux == null ? null : linux.cgroupsPath());
+        return place(id, stateDir, linux, Map.of(), initPid);
+    }
+
+    /**
+     * {@link #place(String, Path, Linux, int)} with the config's annotations. Without root: in the delegated
+     * subtree, or no cgroup at all (null) when none is delegated; limits that cannot be enforced are refused
+     * unless the config opted out ({@link RootlessCgroups#warnAllowed}), then they are left out with a warning.
+     */
+    public CgroupManager place(String id, Path stateDir, Linux linux, Map<String, String> annotations, int initPid) {
+        String cgroupsPath = linux == null ? null : linux.cgroupsPath();
+        CgroupManager m;
+        if (caller.rootless()) {
+            RootlessCgroups rl = rootless();
+            Resources asked = linux == null ? null : linux.resources();
+            List<RequestedLimit> missing = rl.unenforceable(asked);
+            if (!missing.isEmpty()) {
+                if (!RootlessCgroups.warnAllowed(annotations)) {
+                    throw new BulwarkException("container " + id + ": " + missing.get(0).path() + ": "
+                        + rl.reason(missing.get(0)), 95);
+                }
+                LOG.log(System.Logger.Level.WARNING, rl.warning(id, missing));
+            }
+            if (!rl.delegation().usable()) {
+                return null; // runc's rootless rule: no cgroup; kill --all walks the pid namespace instead
+            }
+            Resources r = rl.enforceable(asked);
+            // no device filter: an unprivileged caller cannot load one, and needs none (see RootlessCgroups)
+            linux = withResources(linux, r == null ? null : new Resources(null, r.memory(), r.cpu(), r.pids(),
+                r.blockIO(), r.hugepageLimits(), r.network(), r.rdma(), r.unified()));
+            m = env().open(rl.location(id, cgroupsPath));
+        } else {
+            m = env().manager(id, cgroupsPath);
+        }
         save(stateDir, m.location());
         try {
             m.create();
-            m.apply(linux);
+            if (caller.rootless()) {
+                m.update(linux == null ? null : linux.resources()); // the limits alone
+            } else {
+                m.apply(linux);
+            }
             m.addProcess(initPid);
             return m;
         } catch (RuntimeException e) {
@@ -75,6 +149,9 @@ public final class ContainerCgroups {
      * controller's symlink to a combined hierarchy ({@code cpu -> cpu,cpuacct}) is kept where the host has it.
      */
     public CgroupView view(String id, Linux linux) {
+        if (caller.rootless()) {
+            return CgroupView.UNIFIED;
+        }
         CgroupEnvironment e = env();
         if (e.version() != CgroupVersion.V1) {
             return CgroupView.UNIFIED;
@@ -138,6 +215,15 @@ public final class ContainerCgroups {
         } catch (IOException e) {
             throw new BulwarkException("cannot remove " + stateDir.resolve(FILE) + ": " + e.getMessage(), 5);
         }
+    }
+
+    private static Linux withResources(Linux l, Resources r) {
+        if (l == null || l.resources() == r) {
+            return l;
+        }
+        return new Linux(l.namespaces(), l.uidMappings(), l.gidMappings(), l.timeOffsets(), l.devices(),
+            l.cgroupsPath(), r, l.rootfsPropagation(), l.seccomp(), l.sysctl(), l.maskedPaths(), l.readonlyPaths(),
+            l.mountLabel(), l.personality());
     }
 
     static void save(Path stateDir, CgroupLocation location) {

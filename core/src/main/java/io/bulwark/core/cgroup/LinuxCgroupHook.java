@@ -4,6 +4,7 @@ import io.bulwark.core.backend.ContainerRecord;
 import io.bulwark.core.backend.CreateRequest;
 import io.bulwark.core.linux.CgroupHook;
 import io.bulwark.core.plan.CgroupView;
+import io.bulwark.core.spec.SpecProblem;
 import java.util.List;
 
 /**
@@ -24,7 +25,13 @@ public final class LinuxCgroupHook implements CgroupHook {
 
     @Override
     public void place(CreateRequest request, int initPid) {
-        cgroups.place(request.id(), request.stateDir(), request.spec().linux(), initPid);
+        cgroups.place(request.id(), request.stateDir(), request.spec().linux(), request.spec().annotations(),
+            initPid);
+    }
+
+    @Override
+    public List<SpecProblem> problems(CreateRequest request, String file) {
+        return cgroups.problems(request.spec().linux(), request.spec().annotations(), file);
     }
 
     @Override

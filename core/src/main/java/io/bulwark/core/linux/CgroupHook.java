@@ -3,6 +3,7 @@ package io.bulwark.core.linux;
 import io.bulwark.core.backend.ContainerRecord;
 import io.bulwark.core.backend.CreateRequest;
 import io.bulwark.core.plan.CgroupView;
+import io.bulwark.core.spec.SpecProblem;
 import java.util.List;
 
 /**
@@ -12,6 +13,14 @@ import java.util.List;
 public interface CgroupHook {
     CgroupHook NONE = new CgroupHook() {
     };
+
+    /**
+     * Before anything is made: each limit of the config this hook could not enforce (JSON path and why), for an
+     * error that lists them all. {@code file} names the config in the problems.
+     */
+    default List<SpecProblem> problems(CreateRequest request, String file) {
+        return List.of();
+    }
 
     /**
      * Puts a new container's init into its cgroup and applies the limits. Called after the init exists and

@@ -19,11 +19,15 @@ import io.bulwark.core.plan.ProcessPlan;
 import io.bulwark.core.plan.SeccompPlan;
 import io.bulwark.core.plan.CgroupView;
 import io.bulwark.core.plan.SpecConverter;
+import io.bulwark.core.rootless.Caller;
+import io.bulwark.core.rootless.RootlessIdMaps;
 import io.bulwark.core.spec.Hook;
 import io.bulwark.core.spec.Hooks;
 import io.bulwark.core.spec.IdMapping;
 import io.bulwark.core.spec.Linux;
 import io.bulwark.core.spec.Spec;
+import io.bulwark.core.spec.SpecException;
+import io.bulwark.core.spec.SpecProblem;
 import io.bulwark.core.spec.WallClockLimit;
 import io.bulwark.core.state.OciState;
 import io.bulwark.core.state.ProcessInfo;
@@ -61,6 +65,7 @@ public final class LinuxBackend implements Backend {
     private final CgroupHook cgroups;
     private final ProcessInfo processes;
     private final HookRunner hooks;
+    private final Caller caller;
 
     public LinuxBackend() {
         this(LibcSyscall.get(), CgroupHook.NONE, ProcessInfo.host());
@@ -71,7 +76,13 @@ public final class LinuxBackend implements Backend {
     }
 
     public LinuxBackend(Syscall sys, CgroupHook cgroups, ProcessInfo processes) {
+        this(sys, cgroups, processes, Caller.current());
+    }
+
+    /** With {@code caller} not root, containers are made rootless (the caller's own ids, delegated cgroups only). */
+    public LinuxBackend(Syscall sys, CgroupHook cgroups, ProcessInfo processes, Caller caller) {
         this.sys = sys;
+        this.caller = caller;
         this.launcher = new ShimLauncher(sys, new ShimBinary(sys));
         this.cgroups = cgroups;
         this.processes = processes;
@@ -93,6 +104,7 @@ public final class LinuxBackend implements Backend {
     @Override
     public ContainerProcess create(CreateRequest r) {
         Spec spec = r.spec();
+        refuseUnusable(r);
         boolean cgroupMount = spec.mounts() != null && spec.mounts().stream().anyMatch(m -> "cgroup".equals(m.type()));
         Plan plan = SpecConverter.convert(spec, r.bundle(), r.noPivot(),
             r.seccompFilter() == null ? null : new SeccompPlan(r.seccompFlags(), r.seccompFilter()),
@@ -137,7 +149,7 @@ public final class LinuxBackend implements Backend {
                         initPid = m.value();
                         channel.reapStage0();
                         if (newUserNs) {
-                            writeIdMaps(initPid, linux);
+                            writeIdMaps(r.id(), initPid, linux, channel);
                         }
                         cgroups.place(r, initPid);
                         channel.send(SyncMessage.GO);
@@ -219,7 +231,36 @@ public final class LinuxBackend implements Backend {
             + " is not mapped; a user namespace needs root mapped");
     }
 
-    private void writeIdMaps(int pid, Linux linux) {
+    /**
+     * Before anything is spawned: every reason the config cannot run here, in one error. Without root that is
+     * the kernel's id-map rules and, from the cgroup hook, each limit that no delegated cgroup can enforce.
+     */
+    private void refuseUnusable(CreateRequest r) {
+        String file = r.bundle().resolve("config.json").toString();
+        List<SpecProblem> problems = new ArrayList<>();
+        if (caller.rootless()) {
+            problems.addAll(RootlessIdMaps.problems(r.spec(), caller, file));
+        }
+        problems.addAll(cgroups.problems(r, file));
+        if (!problems.isEmpty()) {
+            throw new SpecException(problems);
+        }
+    }
+
+    private void writeIdMaps(String id, int pid, Linux linux, ShimLauncher.ShimChannel channel) {
+        if (caller.rootless()) {
+            // The kernel lets us open the init's map files only while it is dumpable, and takes a gid map from an
+            // unprivileged writer only once setgroups is denied.
+            channel.send(SyncMessage.MAP_ACCESS);
+            SyncMessage m = channel.receive(SETUP_TIMEOUT_MS, "the container's init");
+            if (m.type() == SyncMessage.ERROR) {
+                throw setupError(id, m);
+            }
+            if (m.type() != SyncMessage.MAP_ACCESS) {
+                throw new BulwarkException("unexpected message " + m.type() + " from the shim (waiting for MAP_ACCESS)");
+            }
+            writeProc(pid, "setgroups", "deny");
+        }
         writeProc(pid, "uid_map", mapText(linux.uidMappings()));
         writeProc(pid, "gid_map", mapText(linux.gidMappings()));
     }

@@ -16,6 +16,8 @@ public record SyncMessage(int type, int errno, int value, String text, int[] fds
     public static final int GO = 5;
     public static final int RESUME = 6;
     public static final int SECCOMP_FD = 7;
+    /** Java → init before GO, and the init's reply: the init is dumpable so an unprivileged runtime can write its id maps. */
+    public static final int MAP_ACCESS = 8;
     /** Not on the wire: the shim closed its end (end of file). */
     public static final int EOF = 0;
 
