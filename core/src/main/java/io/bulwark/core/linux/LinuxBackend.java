@@ -21,6 +21,7 @@ import io.bulwark.core.plan.CgroupView;
 import io.bulwark.core.plan.SpecConverter;
 import io.bulwark.core.rootless.Caller;
 import io.bulwark.core.rootless.RootlessIdMaps;
+import io.bulwark.core.rootless.UserNamespaceSysctls;
 import io.bulwark.core.spec.Hook;
 import io.bulwark.core.spec.Hooks;
 import io.bulwark.core.spec.IdMapping;
@@ -240,6 +241,8 @@ public final class LinuxBackend implements Backend {
         List<SpecProblem> problems = new ArrayList<>();
         if (caller.rootless()) {
             problems.addAll(RootlessIdMaps.problems(r.spec(), caller, file));
+            UserNamespaceSysctls.blocker().ifPresent(why -> problems.add(new SpecProblem(file, "$.linux.namespaces",
+                "Bulwark runs as uid " + caller.uid() + ", not root, and needs a user namespace, but " + why)));
         }
         problems.addAll(cgroups.problems(r, file));
         if (!problems.isEmpty()) {

@@ -88,6 +88,20 @@ class RootlessIdMapsTest {
     }
 
     @Test
+    void aSysctlThatForbidsUnprivilegedUserNamespacesIsNamed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path sys)
+            throws Exception {
+        java.nio.file.Files.createDirectories(sys.resolve("kernel"));
+        java.nio.file.Files.createDirectories(sys.resolve("user"));
+        java.nio.file.Files.writeString(sys.resolve("user/max_user_namespaces"), "63000\n");
+        assertEquals(java.util.Optional.empty(), UserNamespaceSysctls.blocker(sys), "mainline: no such sysctl");
+        java.nio.file.Files.writeString(sys.resolve("kernel/unprivileged_userns_clone"), "0\n");
+        assertTrue(UserNamespaceSysctls.blocker(sys).orElseThrow().contains("kernel.unprivileged_userns_clone=0"));
+        java.nio.file.Files.writeString(sys.resolve("kernel/unprivileged_userns_clone"), "1\n");
+        java.nio.file.Files.writeString(sys.resolve("user/max_user_namespaces"), "0\n");
+        assertTrue(UserNamespaceSysctls.blocker(sys).orElseThrow().contains("user.max_user_namespaces=0"));
+    }
+
+    @Test
     void callerIdsComeFromTheEffectiveColumnOfProcSelfStatus() {
         Caller c = Caller.parseStatus("Name:\tjava\nUid:\t0\t1000\t1000\t1000\nGid:\t0\t1001\t1001\t1001\n");
         assertEquals(new Caller(1000, 1001), c);
