@@ -96,11 +96,12 @@ class RootlessIT {
         dist = builtDist().toAbsolutePath();
         if (exec(asUser("test", "-x", dist.resolve("bin/bulwark").toString())) != 0
             || exec(asUser("test", "-r", dist.resolve("libexec/bulwark-jvm").toString())) != 0) {
-            // a checkout under a private home: the uid gets its own copy (without the CDS archive, which records
-            // the jars' paths)
+            // a checkout under a private home: the uid gets its own copy (without the CDS archive and the AOT
+            // cache, which record the jars' paths)
             Path copy = dir.resolve("dist");
             assertEquals(0, exec(List.of("cp", "-a", dist.toString(), copy.toString())));
             Files.deleteIfExists(copy.resolve("lib/bulwark.jsa"));
+            Files.deleteIfExists(copy.resolve("lib/bulwark.aot"));
             assertEquals(0, exec(List.of("chmod", "-R", "a+rX", copy.toString())));
             dist = copy;
         }
