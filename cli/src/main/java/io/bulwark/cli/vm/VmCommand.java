@@ -4,6 +4,7 @@ import io.bulwark.cli.CliContext;
 import io.bulwark.cli.Command;
 import io.bulwark.cli.Flags;
 import io.bulwark.core.BulwarkException;
+import io.bulwark.vmm.ConsoleInput;
 import io.bulwark.vmm.Vm;
 import io.bulwark.vmm.VmBuilder;
 import io.bulwark.vmm.VmOutcome;
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -88,33 +88,13 @@ public final class VmCommand implements Command {
         Duration timeout = timeout(f.get("timeout"));
         try (Vm vm = builder.build()) {
             vm.start();
-            Thread input = new Thread(() -> pumpInput(vm), "vm-boot-stdin");
-            input.setDaemon(true);
-            input.start();
+            ConsoleInput.start(vm, stdin, "vm-boot-stdin");
             VmOutcome outcome = vm.awaitExit(timeout);
             ctx.out().flush();
             if (outcome.kind() != VmOutcome.Kind.EXITED) {
                 ctx.err().println("bulwark vm boot: " + outcome.describe());
             }
             return outcome.exitCode();
-        }
-    }
-
-    private void pumpInput(Vm vm) {
-        byte[] buf = new byte[256];
-        try {
-            for (int n; (n = stdin.read(buf)) > 0; ) {
-                byte[] chunk = Arrays.copyOf(buf, n);
-                int offered = 0;
-                while (offered < chunk.length && vm.outcome() == null) {
-                    offered += vm.console().queueInput(Arrays.copyOfRange(chunk, offered, chunk.length));
-                    if (offered < chunk.length) {
-                        Thread.sleep(10); // the guest has not read what it was sent yet
-                    }
-                }
-            }
-        } catch (IOException | InterruptedException e) {
-            // stdin closed or the VM ended: nothing more to send
         }
     }
 

@@ -45,6 +45,8 @@ public final class VmBackend implements Backend {
     public static final String KERNEL_ANNOTATION = "io.bulwark.vm.kernel";
     /** Annotation replacing the guest kernel command line. */
     public static final String CMDLINE_ANNOTATION = "io.bulwark.vm.cmdline";
+    /** Annotation giving the guest a wall-clock limit in whole seconds: past it the VMM stops the VM (exit 124). */
+    public static final String TIMEOUT_ANNOTATION = "io.bulwark.vm.timeout";
     static final String INITRAMFS = "vm-initramfs.cpio";
     static final int SIGKILL = 9;
     static final int ESRCH = 3;
@@ -81,6 +83,7 @@ public final class VmBackend implements Backend {
         GuestImage image = guestImage(spec, r); // refuses what a guest cannot do before anything is made
         VmSizing sizing = VmSizing.of(spec);
         Map<String, String> ann = spec.annotations() == null ? Map.of() : spec.annotations();
+        long timeout = timeoutSeconds(ann);
         Path kernel = ann.containsKey(KERNEL_ANNOTATION) ? Path.of(ann.get(KERNEL_ANNOTATION)) : GuestKernel.bzImage();
         if (!Files.isRegularFile(kernel)) {
             throw new BulwarkException("guest kernel " + kernel + " not found"
@@ -97,7 +100,7 @@ public final class VmBackend implements Backend {
             throw new BulwarkException("cannot prepare the VM in " + r.stateDir() + ": " + e.getMessage(), e);
         }
         VmmLaunch launch = new VmmLaunch(kernel, initramfs, ann.getOrDefault(CMDLINE_ANNOTATION, GuestKernel.CMDLINE),
-            sizing.memoryMib(), sizing.vcpus(), r.stateDir(), confine);
+            sizing.memoryMib(), sizing.vcpus(), timeout, r.stateDir(), confine);
         java.lang.Process vmm = spawn(launch, r.stdio());
         int pid = (int) vmm.pid();
         children.put(pid, vmm);
@@ -107,6 +110,24 @@ public final class VmBackend implements Backend {
             throw new BulwarkException("the VMM process " + pid + " ended during create");
         }
         return new ContainerProcess(pid, start.getAsLong());
+    }
+
+    /** The guest's wall-clock limit from {@link #TIMEOUT_ANNOTATION}, 0 for none. */
+    static long timeoutSeconds(Map<String, String> ann) {
+        String v = ann.get(TIMEOUT_ANNOTATION);
+        if (v == null) {
+            return 0;
+        }
+        try {
+            long s = Long.parseLong(v.trim());
+            if (s > 0) {
+                return s;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw BulwarkException.invalid("config.json", "annotations[\"" + TIMEOUT_ANNOTATION + "\"]",
+            "\"" + v + "\" is not a positive number of seconds");
     }
 
     /**
@@ -176,6 +197,7 @@ public final class VmBackend implements Backend {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-Xss1m");
+        cmd.addAll(VmmConfinement.jvmOptions());
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(VmmMain.class.getName());

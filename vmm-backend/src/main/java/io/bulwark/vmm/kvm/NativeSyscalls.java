@@ -170,6 +170,11 @@ public final class NativeSyscalls implements Syscalls {
         if (r < 0) {
             throw failure("seccomp(SECCOMP_SET_MODE_FILTER)");
         }
+        if (r > 0) {
+            // With TSYNC, a positive result is the id of a thread that could not take the filter: none has it.
+            throw new BulwarkException("seccomp(SECCOMP_SET_MODE_FILTER, TSYNC): thread " + r
+                + " cannot take the filter (it has a diverging one)");
+        }
     }
 
     @Override

@@ -13,11 +13,12 @@ import java.util.List;
  * @param cmdline  the kernel command line
  * @param memoryMib guest memory
  * @param vcpus    vCPU count
+ * @param timeoutSeconds wall-clock limit of the guest's run in seconds, 0 for none
  * @param stateDir where the process reports readiness or failure and waits for start
  * @param confine  whether it confines itself before running guest code
  */
-public record VmmLaunch(Path kernel, Path initrd, String cmdline, long memoryMib, int vcpus, Path stateDir,
-                        boolean confine) {
+public record VmmLaunch(Path kernel, Path initrd, String cmdline, long memoryMib, int vcpus, long timeoutSeconds,
+                        Path stateDir, boolean confine) {
     public static final String READY_FILE = "vmm.ready";
     public static final String ERROR_FILE = "vmm.error";
     public static final String START_FIFO = "vmm.start";
@@ -25,6 +26,10 @@ public record VmmLaunch(Path kernel, Path initrd, String cmdline, long memoryMib
     public List<String> toArgs() {
         List<String> a = new ArrayList<>(List.of("--kernel", kernel.toString(), "--cmdline", cmdline, "--memory",
             Long.toString(memoryMib), "--vcpus", Integer.toString(vcpus), "--state", stateDir.toString()));
+        if (timeoutSeconds > 0) {
+            a.add("--timeout");
+            a.add(Long.toString(timeoutSeconds));
+        }
         if (initrd != null) {
             a.add("--initrd");
             a.add(initrd.toString());
@@ -41,6 +46,7 @@ public record VmmLaunch(Path kernel, Path initrd, String cmdline, long memoryMib
         String cmdline = "";
         long memory = 128;
         int vcpus = 1;
+        long timeout = 0;
         Path state = null;
         boolean confine = true;
         for (int i = 0; i < args.length; i++) {
@@ -50,6 +56,7 @@ public record VmmLaunch(Path kernel, Path initrd, String cmdline, long memoryMib
                 case "--cmdline" -> cmdline = args[++i];
                 case "--memory" -> memory = Long.parseLong(args[++i]);
                 case "--vcpus" -> vcpus = Integer.parseInt(args[++i]);
+                case "--timeout" -> timeout = Long.parseLong(args[++i]);
                 case "--state" -> state = Path.of(args[++i]);
                 case "--no-confine" -> confine = false;
                 default -> throw new IllegalArgumentException("unknown VMM argument " + args[i]);
@@ -58,6 +65,6 @@ public record VmmLaunch(Path kernel, Path initrd, String cmdline, long memoryMib
         if (kernel == null || state == null) {
             throw new IllegalArgumentException("the VMM needs --kernel and --state");
         }
-        return new VmmLaunch(kernel, initrd, cmdline, memory, vcpus, state, confine);
+        return new VmmLaunch(kernel, initrd, cmdline, memory, vcpus, timeout, state, confine);
     }
 }

@@ -1,20 +1,26 @@
 package io.bulwark.vmm.process;
 
 import io.bulwark.core.BulwarkException;
+import io.bulwark.seccomp.libseccomp.Libseccomp;
+import io.bulwark.vmm.ConsoleInput;
 import io.bulwark.vmm.Vm;
 import io.bulwark.vmm.VmBuilder;
 import io.bulwark.vmm.VmOutcome;
 import io.bulwark.vmm.kvm.NativeSyscalls;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * The VMM as its own long-lived process, the vm backend's counterpart of a container's init: builds the VM, tells
  * the backend it is ready, waits until {@code start} opens the start FIFO, confines itself, runs the guest with the
- * console on its stdout and exits with the guest's status (or the outcome's code).
+ * console on its stdout (and its stdin fed to the guest's UART) and exits with the guest's status (or the outcome's
+ * code: 124 past the timeout, 137 when killed).
  */
 public final class VmmMain {
     private VmmMain() {
@@ -46,18 +52,34 @@ public final class VmmMain {
             report(state.resolve(VmmLaunch.ERROR_FILE), e.getMessage());
             return 1;
         }
+        byte[] filter = null;
+        try {
+            if (launch.confine()) {
+                // Compiled now, while create waits, so that start only installs it.
+                VmmConfinement.Mode mode = VmmConfinement.Mode.fromEnvironment(System.getenv(VmmConfinement.MODE_ENV));
+                filter = VmmConfinement.compile(Libseccomp.get(), ProcessHandle.current().pid(), mode);
+                WarmUp.run(NativeSyscalls.get());
+            }
+        } catch (RuntimeException e) {
+            closeQuietly(vm);
+            report(state.resolve(VmmLaunch.ERROR_FILE), e.getMessage());
+            return 1;
+        }
         try {
             report(state.resolve(VmmLaunch.READY_FILE), Long.toString(ProcessHandle.current().pid()));
             // Blocks until the backend's start opens the FIFO for reading, as a container init waits on exec.fifo.
             try (FileOutputStream start = new FileOutputStream(state.resolve(VmmLaunch.START_FIFO).toFile())) {
                 start.write('1');
             }
-            if (launch.confine()) {
-                VmmConfinement.apply(NativeSyscalls.get());
+            if (filter != null) {
+                VmmConfinement.apply(NativeSyscalls.get(), filter);
             }
             Runtime.getRuntime().addShutdownHook(new Thread(vm::kill, "vmm-stop"));
             vm.start();
-            VmOutcome outcome = vm.awaitExit(null);
+            // Unbuffered: BufferedInputStream asks available() (fstat and lseek, or ioctl FIONREAD) between reads.
+            ConsoleInput.start(vm, new FileInputStream(FileDescriptor.in), "vmm-stdin");
+            VmOutcome outcome = vm.awaitExit(launch.timeoutSeconds() > 0 ? Duration.ofSeconds(launch.timeoutSeconds())
+                : null);
             System.out.flush();
             if (outcome.kind() != VmOutcome.Kind.EXITED) {
                 System.err.println("bulwark-vmm: " + outcome.describe());
@@ -70,11 +92,15 @@ public final class VmmMain {
             Thread.currentThread().interrupt();
             return 1;
         } finally {
-            try {
-                vm.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            closeQuietly(vm);
+        }
+    }
+
+    private static void closeQuietly(Vm vm) {
+        try {
+            vm.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

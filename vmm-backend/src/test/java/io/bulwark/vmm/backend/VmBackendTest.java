@@ -67,6 +67,11 @@ class VmBackendTest {
 
     private ContainerRecord create(String id, byte[] kernel, List<String> args, Map<String, String> extra)
             throws Exception {
+        return create(id, kernel, args, extra, Path.of("/dev/null"));
+    }
+
+    private ContainerRecord create(String id, byte[] kernel, List<String> args, Map<String, String> extra, Path stdin)
+            throws Exception {
         Path bundle = Files.createDirectories(tmp.resolve(id));
         Files.createDirectories(bundle.resolve("rootfs/etc"));
         Files.writeString(bundle.resolve("rootfs/etc/motd"), "hi\n");
@@ -78,7 +83,7 @@ class VmBackendTest {
             ann.put(VmBackend.KERNEL_ANNOTATION, k.toString());
         }
         output = Files.createFile(tmp.resolve(id + ".out"));
-        int in = sys.open("/dev/null", Syscalls.O_CLOEXEC);
+        int in = sys.open(stdin.toString(), Syscalls.O_CLOEXEC);
         int out = sys.open(output.toString(), 1 | Syscalls.O_CLOEXEC);
         fds.add(in);
         fds.add(out);
@@ -103,8 +108,12 @@ class VmBackendTest {
     }
 
     private static Map<String, String> status(int pid) throws Exception {
+        return status(Path.of("/proc/" + pid));
+    }
+
+    private static Map<String, String> status(Path procDir) throws Exception {
         Map<String, String> m = new HashMap<>();
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+        for (String line : Files.readAllLines(procDir.resolve("status"))) {
             int colon = line.indexOf(':');
             m.put(line.substring(0, colon), line.substring(colon + 1).trim());
         }
@@ -142,8 +151,17 @@ class VmBackendTest {
         assertEquals(0, Long.parseLong(before.get("CapBnd"), 16));
         backend.start(c);
         awaitOutput("spinning");
-        Map<String, String> running = status(pid);
-        assertEquals("2", running.get("Seccomp"), "filter mode once guest code runs");
+        // Every thread of the JVM (vCPUs, JIT, GC, the ones started before the filter) carries it: TSYNC.
+        List<Path> tasks;
+        try (var s = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            tasks = s.toList();
+        }
+        assertTrue(tasks.size() > 5, "threads: " + tasks.size());
+        for (Path task : tasks) {
+            Map<String, String> running = status(task);
+            assertEquals("2", running.get("Seccomp"), "filter mode once guest code runs: " + running.get("Name"));
+            assertEquals("1", running.get("Seccomp_filters"), running.get("Name"));
+        }
         backend.kill(c, 9, false);
         assertEquals(137, backend.awaitExit(c.init()));
         backend.delete(c, false);
@@ -167,6 +185,57 @@ class VmBackendTest {
         try (var s = Files.list(d.stateDir())) {
             assertEquals(List.of(), s.toList(), "state directory emptied of VM files");
         }
+    }
+
+    // The VMM runs confined (KILL mode) in each test below: a call outside its allowlist would end it with SIGSYS
+    // (status 159) instead of the status asserted.
+
+    @Test
+    void theConfinedVmmRunsSeveralVcpus() throws Exception {
+        Requirements.require(Kvm.available(), "/dev/kvm");
+        ContainerRecord c = create("smp", TestKernel.smp(), List.of("/bin/true"), Map.of(VmSizing.VCPUS_ANNOTATION,
+            "3"));
+        backend.start(c);
+        assertEquals(0, backend.awaitExit(c.init()), Files.readString(output));
+        String out = Files.readString(output);
+        assertTrue(out.contains("smp: all cpus up, count=" + String.format("%016x", 3)), out);
+    }
+
+    @Test
+    void theContainersStdinReachesTheGuestUart() throws Exception {
+        Requirements.require(Kvm.available(), "/dev/kvm");
+        Path input = Files.writeString(tmp.resolve("input"), "hello from the host\n");
+        ContainerRecord c = create("echo", TestKernel.echo(), List.of("/bin/true"), Map.of(), input);
+        backend.start(c);
+        assertEquals(0, backend.awaitExit(c.init()), Files.readString(output));
+        String out = Files.readString(output);
+        assertTrue(out.contains("ready\nhello from the host\n"), out);
+    }
+
+    @Test
+    void theTimeoutAnnotationStopsTheVm() throws Exception {
+        Requirements.require(Kvm.available(), "/dev/kvm");
+        ContainerRecord c = create("timeout", TestKernel.spinForever(), List.of("/bin/true"),
+            Map.of(VmSizing.VCPUS_ANNOTATION, "2", VmBackend.TIMEOUT_ANNOTATION, "2"));
+        backend.start(c);
+        assertEquals(124, backend.awaitExit(c.init()), Files.readString(output));
+        String out = Files.readString(output);
+        assertTrue(out.contains("spinning"), out);
+        assertTrue(out.contains("did not end within 2.0 s") && out.contains("vcpu 1: rip="), out);
+    }
+
+    @Test
+    void aBadTimeoutIsRefusedBeforeAnythingIsWritten() throws Exception {
+        for (String bad : List.of("soon", "0", "-3")) {
+            BulwarkException e = assertThrows(BulwarkException.class, () -> create("t" + bad.hashCode(),
+                TestKernel.spinForever(), List.of("/bin/true"), Map.of(VmBackend.TIMEOUT_ANNOTATION, bad)));
+            assertTrue(e.getMessage().contains("config.json: annotations[\"io.bulwark.vm.timeout\"]: \"" + bad
+                + "\" is not a positive number of seconds"), e.getMessage());
+            try (var s = Files.list(tmp.resolve("state-t" + bad.hashCode()))) {
+                assertEquals(List.of(), s.toList());
+            }
+        }
+        created.clear();
     }
 
     @Test

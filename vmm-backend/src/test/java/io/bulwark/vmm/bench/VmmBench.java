@@ -1,8 +1,10 @@
 package io.bulwark.vmm.bench;
 
+import io.bulwark.seccomp.libseccomp.Libseccomp;
 import io.bulwark.vmm.Vm;
 import io.bulwark.vmm.VmBuilder;
 import io.bulwark.vmm.VmOutcome;
+import io.bulwark.vmm.process.VmmConfinement;
 import io.bulwark.vmm.testkernel.TestKernel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +17,8 @@ import java.util.Arrays;
  *   write DIR           writes the benchmark kernels (exit0, portloop-N, checks) as bzImages into DIR
  *   create N            median time of N VM builds (VM, irqchip, PIT, 128 MiB, one vCPU, kernel loaded), then close
  *   boot FILE N         median time of N whole runs of FILE: build, run to the exit device, close
+ *   filter              the VMM process's seccomp allowlist: "SYSCALLS RULES INSTRUCTIONS" (distinct syscalls allowed,
+ *                       rules including argument-filtered ones and errno refusals, BPF instructions)
  * Each prints "SECONDS STATUS" after three unmeasured warm-up rounds (the JIT compiles the VMM's paths).
  */
 public final class VmmBench {
@@ -35,7 +39,13 @@ public final class VmmBench {
             }
             case "create" -> measure(null, Integer.parseInt(args[1]));
             case "boot" -> measure(Files.readAllBytes(Path.of(args[1])), Integer.parseInt(args[2]));
-            default -> throw new IllegalArgumentException("write DIR | create N | boot FILE N");
+            case "filter" -> {
+                long pid = ProcessHandle.current().pid();
+                byte[] bpf = VmmConfinement.compile(Libseccomp.get(), pid, VmmConfinement.Mode.KILL);
+                System.out.printf("%d %d %d%n", VmmConfinement.allowedSyscalls(pid).size(),
+                    VmmConfinement.allowlist(pid).size() + VmmConfinement.REFUSED.size(), bpf.length / 8);
+            }
+            default -> throw new IllegalArgumentException("write DIR | create N | boot FILE N | filter");
         }
     }
 
