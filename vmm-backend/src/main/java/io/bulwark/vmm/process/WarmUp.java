@@ -46,6 +46,9 @@ final class WarmUp {
         sys.strerror(Syscalls.EAGAIN);
         sys.close(-1); // EBADF
         sys.munmap(0, 0); // EINVAL
+        // Runtime.exit asks this logger whether it logs (JDK 21+); the first request finds the logging back end
+        // through a service lookup over the class path and reads its configuration.
+        System.getLogger("java.lang.Runtime").isLoggable(System.Logger.Level.DEBUG);
         ClassLoader loader = WarmUp.class.getClassLoader();
         int n = 0;
         for (String name : classNames()) {

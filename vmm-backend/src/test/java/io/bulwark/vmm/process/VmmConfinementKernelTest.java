@@ -38,8 +38,12 @@ class VmmConfinementKernelTest {
     }
 
     static ProcessBuilder probe(String what) {
+        return probe(Path.of(System.getProperty("java.home"), "bin", "java"), what);
+    }
+
+    static ProcessBuilder probe(Path java, String what) {
         List<String> cmd = new ArrayList<>(VmmConfinement.launcherPrefix());
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add(java.toString());
         cmd.addAll(List.of("-XX:+UseSerialGC", "-Xmx96m"));
         cmd.addAll(VmmConfinement.jvmOptions());
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ConfinedProbe.class.getName(), what));
@@ -47,7 +51,11 @@ class VmmConfinementKernelTest {
     }
 
     static Outcome run(String what) throws Exception {
-        Process p = probe(what).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        return run(probe(what));
+    }
+
+    static Outcome run(ProcessBuilder probe) throws Exception {
+        Process p = probe.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), out);
         return new Outcome(p.exitValue(), out);
@@ -58,6 +66,31 @@ class VmmConfinementKernelTest {
         Outcome o = run("jvm");
         assertEquals(0, o.exit(), o.out());
         assertTrue(o.out().contains("confined\njvm ok "), o.out());
+    }
+
+    /**
+     * The VMM runs on the JVM of the runtime that starts it, and the launcher may pick a newer JDK than the build's
+     * (JDK 21+ asks a logger at exit, for one): every JDK installed beside this one must keep to the list too.
+     */
+    @Test
+    void everyInstalledJdkKeepsWorkingInsideTheAllowlist() throws Exception {
+        Path self = Path.of(System.getProperty("java.home"), "bin", "java").toRealPath();
+        java.util.Set<Path> others = new java.util.TreeSet<>();
+        try (Stream<Path> s = Files.list(Path.of("/usr/lib/jvm"))) {
+            for (Path home : s.toList()) {
+                Path java = home.resolve("bin/java");
+                if (Files.isExecutable(java) && !java.toRealPath().equals(self)) {
+                    others.add(java.toRealPath());
+                }
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            // no other JDK here
+        }
+        for (Path java : others) {
+            Outcome o = run(probe(java, "jvm"));
+            assertEquals(0, o.exit(), java + ": " + o.out());
+            assertTrue(o.out().contains("confined\njvm ok "), java + ": " + o.out());
+        }
     }
 
     @Test
