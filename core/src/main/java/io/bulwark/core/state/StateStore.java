@@ -2,6 +2,8 @@ package io.bulwark.core.state;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.bulwark.core.BulwarkException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -26,7 +28,9 @@ import java.util.stream.Stream;
 
 /**
  * The state store under {@code --root}: one directory per container holding {@code state.json} (written
- * atomically: temp file, fsync, rename, fsync of the directory) and a {@code lock} file. {@link #lock} takes an
+ * atomically: temp file, then rename over the old one, so a reader sees the old or the new state, never half of one)
+ * and a {@code lock} file. There is no fsync: the state describes processes, which a power loss or reboot ends
+ * anyway (runc and crun do not sync either), and a sync costs milliseconds on a disk-backed {@code /run}. {@link #lock} takes an
  * exclusive lock that holds across processes (fcntl) and across threads of this JVM, so two commands on one
  * container never interleave.
  */
@@ -38,8 +42,11 @@ public final class StateStore {
     private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS_LOCKS = new ConcurrentHashMap<>();
 
     private final Path root;
-    private final ObjectMapper json = new ObjectMapper()
+    /** Shared by every store: mappers are thread-safe once configured, and a fresh one costs its caches again. */
+    private static final ObjectMapper JSON = new ObjectMapper()
         .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final ObjectReader STATE_READER = JSON.readerFor(ContainerState.class);
+    private static final ObjectWriter STATE_WRITER = JSON.writerFor(ContainerState.class);
 
     public StateStore(Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -118,16 +125,9 @@ public final class StateStore {
         Path dir = dir(state.id());
         Path tmp = dir.resolve(STATE_FILE + ".tmp");
         try {
-            byte[] bytes = json.writeValueAsBytes(state);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(java.nio.ByteBuffer.wrap(bytes));
-                ch.force(true);
-            }
+            byte[] bytes = STATE_WRITER.writeValueAsBytes(state);
+            Files.write(tmp, bytes);
             Files.move(tmp, dir.resolve(STATE_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-                d.force(true);
-            }
         } catch (IOException e) {
             throw new BulwarkException("cannot write state of " + state.id() + ": " + e.getMessage(), e);
         }
@@ -137,7 +137,7 @@ public final class StateStore {
     public Optional<ContainerState> read(String id) {
         Path file = dir(id).resolve(STATE_FILE);
         try {
-            return Optional.of(json.readValue(file.toFile(), ContainerState.class));
+            return Optional.of(STATE_READER.readValue(Files.readAllBytes(file)));
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             return Optional.empty();
         } catch (IOException e) {
