@@ -84,7 +84,7 @@ public final class LinuxBackend implements Backend {
     public LinuxBackend(Syscall sys, CgroupHook cgroups, ProcessInfo processes, Caller caller) {
         this.sys = sys;
         this.caller = caller;
-        this.launcher = new ShimLauncher(sys, new ShimBinary(sys));
+        this.launcher = new ShimLauncher(sys, ShimBinary.of(sys));
         this.cgroups = cgroups;
         this.processes = processes;
         this.hooks = new HookRunner(sys);

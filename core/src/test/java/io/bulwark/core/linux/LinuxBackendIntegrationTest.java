@@ -601,4 +601,29 @@ class LinuxBackendIntegrationTest {
             assertEquals("321", readAll(out[0]).trim());
         }
     }
+
+    /** Backends made per command (the CLI, the resident server, an embedding service) share one sealed shim memfd. */
+    @Test
+    void everyBackendOfTheProcessSharesOneShimMemfd() throws Exception {
+        assertEquals(0, containers.run("true").status());
+        assertEquals(1, shimMemfds());
+        for (int i = 0; i < 3; i++) {
+            try (Containers other = new Containers(new LinuxBackend())) {
+                assertEquals(0, other.run("true").status());
+            }
+        }
+        assertEquals(1, shimMemfds());
+    }
+
+    private static long shimMemfds() throws java.io.IOException {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().startsWith("/memfd:bulwark-shim");
+                } catch (java.io.IOException gone) {
+                    return false; // closed while listing
+                }
+            }).count();
+        }
+    }
 }
