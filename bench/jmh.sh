@@ -6,7 +6,8 @@
 # Benchmarks (io.bulwark.bench):
 #   SpecBenchmark           config.json read + strict parse + validate (Runtime.prepare, SpecParser), Jackson alone
 #   PlanBenchmark           spec -> plan conversion and the binary plan encoding handed to the shim
-#   SeccompBenchmark        default seccomp profile built and compiled to BPF (needs the seccomp module)
+#   SeccompBenchmark        default seccomp profile built; compiled by libseccomp, found in the memory cache, read
+#                           back from the disk cache (needs the seccomp module)
 #   ApiLatencyBenchmark     start-to-exit of /bin/true through io.bulwark.core.api.Runtime (root, linux backend)
 #   ApiThroughputBenchmark  containers/s with N = 1, 2, 8 in flight (root, linux backend)
 # A benchmark whose prerequisite is missing fails alone with the reason; the others still run.

@@ -4,29 +4,28 @@ import io.bulwark.core.spec.Capabilities;
 import io.bulwark.core.spec.Seccomp;
 import io.bulwark.core.spi.SeccompCompiler;
 import io.bulwark.core.spi.SeccompProgram;
+import io.bulwark.seccomp.cache.FilterCache;
 import io.bulwark.seccomp.compile.ProfileCompiler;
 import io.bulwark.seccomp.profile.DefaultProfile;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The {@link SeccompCompiler} service: libseccomp compiles, the built-in profile is {@link DefaultProfile}.
- * Compiled programs are kept in a small cache keyed by the profile itself: libseccomp needs tens of milliseconds
- * for the default profile on three architectures, and a long-lived process (the Java API, a resident server)
- * compiles the same few profiles again and again.
+ * Compiled programs are kept in the process's {@link FilterCache} (in memory, and on disk across processes):
+ * libseccomp needs tens of milliseconds for the default profile on three architectures, and a runtime compiles the
+ * same few profiles again and again.
  */
 public final class LibseccompSeccompCompiler implements SeccompCompiler {
-    private static final int CACHE_ENTRIES = 32;
-
     private volatile ProfileCompiler compiler;
-    private final Map<Seccomp, SeccompProgram> cache = new LinkedHashMap<>(16, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
+    private final FilterCache cache;
 
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Seccomp, SeccompProgram> eldest) {
-            return size() > CACHE_ENTRIES;
-        }
-    };
+    public LibseccompSeccompCompiler() {
+        this(FilterCache.shared());
+    }
+
+    /** With a cache of the caller's (tests: a private disk directory). */
+    public LibseccompSeccompCompiler(FilterCache cache) {
+        this.cache = cache;
+    }
 
     private ProfileCompiler compiler() {
         ProfileCompiler c = compiler;
@@ -39,18 +38,8 @@ public final class LibseccompSeccompCompiler implements SeccompCompiler {
 
     @Override
     public SeccompProgram compile(Seccomp seccomp, String source, String jsonPath) {
-        synchronized (cache) {
-            SeccompProgram p = cache.get(seccomp);
-            if (p != null) {
-                return p;
-            }
-        }
         // Errors name the source, so only successes are cached.
-        SeccompProgram p = compiler().compile(seccomp, source, jsonPath);
-        synchronized (cache) {
-            cache.put(seccomp, p);
-        }
-        return p;
+        return cache.get(seccomp, () -> compiler().compile(seccomp, source, jsonPath));
     }
 
     @Override
