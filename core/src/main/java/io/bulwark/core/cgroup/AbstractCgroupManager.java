@@ -173,6 +173,9 @@ abstract class AbstractCgroupManager implements CgroupManager {
         if (!fs.isDirectory(procsDir())) {
             return;
         }
+        if (pids().isEmpty()) {
+            return; // nobody left to fork: no need to freeze (the usual delete of a container that has ended)
+        }
         boolean frozen = false;
         if (canFreeze()) {
             freeze();
@@ -213,15 +216,16 @@ abstract class AbstractCgroupManager implements CgroupManager {
         }
     }
 
-    /** Removes one cgroup directory tree, deepest first, retrying while exiting processes still hold it. */
+    /**
+     * Removes one cgroup directory tree, deepest first, retrying while exiting processes still hold it. Child cgroups
+     * are looked for only when the directory does not go at once (listing a cgroup stats every interface file).
+     */
     void removeTree(String dir) {
         if (!fs.isDirectory(dir)) {
             return;
         }
-        for (String child : fs.subdirectories(dir)) {
-            removeTree(dir + "/" + child);
-        }
         long deadline = System.nanoTime() + SETTLE_MILLIS * 1_000_000;
+        boolean childrenRemoved = false;
         while (true) {
             try {
                 fs.rmdir(dir);
@@ -229,6 +233,13 @@ abstract class AbstractCgroupManager implements CgroupManager {
             } catch (BulwarkException e) {
                 if (e.errno() != EBUSY || System.nanoTime() > deadline) {
                     throw e;
+                }
+                if (!childrenRemoved) {
+                    for (String child : fs.subdirectories(dir)) {
+                        removeTree(dir + "/" + child);
+                    }
+                    childrenRemoved = true;
+                    continue;
                 }
                 sleep(10);
             }

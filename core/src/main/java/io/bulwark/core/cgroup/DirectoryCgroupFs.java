@@ -15,7 +15,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** {@link CgroupFs} over a real directory: the host's cgroupfs, or a fake tree in a temp dir. */
 public final class DirectoryCgroupFs implements CgroupFs {
@@ -25,6 +27,8 @@ public final class DirectoryCgroupFs implements CgroupFs {
     static final int EINVAL = 22;
 
     private final Path root;
+    /** Whether each top-level directory (a v1 hierarchy, or the v2 root) is cgroupfs: asked once, not per rmdir. */
+    private final Map<Path, Boolean> cgroupfs = new ConcurrentHashMap<>();
 
     public DirectoryCgroupFs(Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -132,9 +136,16 @@ public final class DirectoryCgroupFs implements CgroupFs {
         }
     }
 
-    private static boolean onCgroupfs(Path p) {
+    private boolean onCgroupfs(Path p) {
+        Path top = p.equals(root) ? root : root.resolve(root.relativize(p).getName(0));
+        Boolean known = cgroupfs.get(top);
+        if (known != null) {
+            return known;
+        }
         try {
-            return Files.getFileStore(p).type().startsWith("cgroup");
+            boolean is = Files.getFileStore(top).type().startsWith("cgroup");
+            cgroupfs.put(top, is);
+            return is;
         } catch (IOException e) {
             return false;
         }
