@@ -1,6 +1,6 @@
 package io.bulwark.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -43,7 +43,7 @@ public final class CliLog {
         String time = OffsetDateTime.now(ZoneOffset.UTC).toString();
         String line;
         if (jsonFormat) {
-            ObjectNode node = new ObjectMapper().createObjectNode();
+            ObjectNode node = JsonNodeFactory.instance.objectNode();
             node.put("level", level);
             node.put("msg", message);
             node.put("time", time);

@@ -1,8 +1,7 @@
 package io.bulwark.cli.commands;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bulwark.cli.CliContext;
+import io.bulwark.cli.CliJson;
 import io.bulwark.cli.Command;
 import io.bulwark.cli.Flags;
 import io.bulwark.cli.RuntimeFactory;
@@ -91,8 +90,7 @@ public final class ExecCommand implements Command {
 
     private static Process readProcess(Path file) {
         try {
-            return new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-                .readValue(file.toFile(), Process.class);
+            return CliJson.PROCESS.readValue(file.toFile());
         } catch (IOException e) {
             throw new BulwarkException(file + ": " + e.getMessage(), e);
         }

@@ -1,9 +1,9 @@
 package io.bulwark.cli.commands;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bulwark.cli.CliContext;
+import io.bulwark.cli.CliJson;
 import io.bulwark.cli.Command;
 import io.bulwark.cli.Flags;
 import io.bulwark.cli.RuntimeFactory;
@@ -44,8 +44,7 @@ public final class ListCommand implements Command {
         }
         switch (format) {
             case "json" -> {
-                ObjectMapper json = new ObjectMapper();
-                ArrayNode arr = json.createArrayNode();
+                ArrayNode arr = CliJson.MAPPER.createArrayNode();
                 for (OciState s : states) {
                     ContainerState saved = runtime.savedState(s.id());
                     ObjectNode n = arr.addObject();
@@ -58,9 +57,9 @@ public final class ListCommand implements Command {
                     n.put("created", saved.created());
                     n.put("owner", saved.owner());
                     n.put("backend", saved.backend());
-                    n.set("annotations", json.valueToTree(s.annotations()));
+                    n.set("annotations", CliJson.MAPPER.valueToTree(s.annotations()));
                 }
-                ctx.out().println(json.writeValueAsString(arr));
+                ctx.out().println(CliJson.MAPPER.writeValueAsString(arr));
             }
             case "table" -> {
                 ctx.out().printf("%-20s %-8s %-10s %-8s %-32s %-30s %s%n", "ID", "PID", "STATUS", "BACKEND",

@@ -1,7 +1,7 @@
 package io.bulwark.cli.commands;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bulwark.cli.CliContext;
+import io.bulwark.cli.CliJson;
 import io.bulwark.cli.Command;
 import io.bulwark.cli.Flags;
 import io.bulwark.cli.RuntimeFactory;
@@ -37,7 +37,7 @@ public final class PsCommand implements Command {
         List<Integer> pids = RuntimeFactory.create(ctx).processes(id);
         String format = f.get("format", "table");
         if (format.equals("json")) {
-            ctx.out().println(new ObjectMapper().writeValueAsString(pids));
+            ctx.out().println(CliJson.MAPPER.writeValueAsString(pids));
             return 0;
         }
         if (!format.equals("table")) {

@@ -1,8 +1,7 @@
 package io.bulwark.cli.commands;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.bulwark.cli.CliContext;
+import io.bulwark.cli.CliJson;
 import io.bulwark.cli.Command;
 import io.bulwark.cli.Flags;
 import io.bulwark.cli.RuntimeFactory;
@@ -29,8 +28,7 @@ public final class StateCommand implements Command {
     public int run(CliContext ctx, List<String> args) throws Exception {
         Flags f = new Flags(name()).parse(args);
         f.requireArgs(1, "container id");
-        ctx.out().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .writeValueAsString(RuntimeFactory.create(ctx).state(f.id())));
+        ctx.out().println(CliJson.PRETTY.writeValueAsString(RuntimeFactory.create(ctx).state(f.id())));
         return 0;
     }
 }
