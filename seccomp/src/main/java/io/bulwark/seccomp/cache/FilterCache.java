@@ -179,6 +179,8 @@ public final class FilterCache {
             return Optional.of(Path.of(xdg, "bulwark", "seccomp"));
         }
         String home = System.getProperty("user.home");
-        return home == null || home.isBlank() ? Optional.empty() : Optional.of(Path.of(home, ".cache", "bulwark", "seccomp"));
+        // only an absolute home: a relative one would put the cache in whatever directory the command runs in
+        return home == null || !home.startsWith("/") ? Optional.empty()
+            : Optional.of(Path.of(home, ".cache", "bulwark", "seccomp"));
     }
 }
