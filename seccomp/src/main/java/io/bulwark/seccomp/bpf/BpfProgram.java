@@ -58,6 +58,11 @@ public final class BpfProgram {
         return instructions.size();
     }
 
+    /** Named only when an instruction is refused: formatting every one would cost more than checking it. */
+    private static String where(int pc, BpfInstruction in) {
+        return "BPF instruction " + pc + " " + in;
+    }
+
     private void validate() {
         int n = instructions.size();
         if (n == 0 || n > MAX_INSTRUCTIONS) {
@@ -67,41 +72,40 @@ public final class BpfProgram {
             BpfInstruction in = instructions.get(pc);
             int code = in.code();
             int k = in.k();
-            String where = "BPF instruction " + pc + " " + in;
             switch (code) {
                 case LD | W | ABS -> {
                     if ((k & 3) != 0 || Integer.compareUnsigned(k, SeccompData.SIZE) >= 0) {
-                        throw new BulwarkException(where + ": load outside seccomp_data or misaligned");
+                        throw new BulwarkException(where(pc, in) + ": load outside seccomp_data or misaligned");
                     }
                 }
                 case LD | W | LEN, LDX | W | LEN, LD | IMM, LDX | IMM, MISC | TAX, MISC | TXA, RET | K, RET | A,
                      ALU | NEG, JMP | JA -> {
                     if (code == (JMP | JA) && Integer.compareUnsigned(k, n - pc - 1) >= 0) {
-                        throw new BulwarkException(where + ": jump out of the program");
+                        throw new BulwarkException(where(pc, in) + ": jump out of the program");
                     }
                 }
                 case LD | MEM, LDX | MEM, ST, STX -> {
                     if (Integer.compareUnsigned(k, MEMORY_WORDS) >= 0) {
-                        throw new BulwarkException(where + ": scratch memory slot out of range");
+                        throw new BulwarkException(where(pc, in) + ": scratch memory slot out of range");
                     }
                 }
                 case ALU | ADD | K, ALU | ADD | X, ALU | SUB | K, ALU | SUB | X, ALU | MUL | K, ALU | MUL | X,
                      ALU | DIV | K, ALU | DIV | X, ALU | AND | K, ALU | AND | X, ALU | OR | K, ALU | OR | X,
                      ALU | XOR | K, ALU | XOR | X, ALU | LSH | K, ALU | LSH | X, ALU | RSH | K, ALU | RSH | X -> {
                     if (code == (ALU | DIV | K) && k == 0) {
-                        throw new BulwarkException(where + ": division by constant zero");
+                        throw new BulwarkException(where(pc, in) + ": division by constant zero");
                     }
                     if ((code == (ALU | LSH | K) || code == (ALU | RSH | K)) && Integer.compareUnsigned(k, 32) >= 0) {
-                        throw new BulwarkException(where + ": shift by 32 or more");
+                        throw new BulwarkException(where(pc, in) + ": shift by 32 or more");
                     }
                 }
                 case JMP | JEQ | K, JMP | JEQ | X, JMP | JGT | K, JMP | JGT | X, JMP | JGE | K, JMP | JGE | X,
                      JMP | JSET | K, JMP | JSET | X -> {
                     if (pc + 1 + in.jt() >= n || pc + 1 + in.jf() >= n) {
-                        throw new BulwarkException(where + ": jump out of the program");
+                        throw new BulwarkException(where(pc, in) + ": jump out of the program");
                     }
                 }
-                default -> throw new BulwarkException(where + ": instruction not allowed in a seccomp filter");
+                default -> throw new BulwarkException(where(pc, in) + ": instruction not allowed in a seccomp filter");
             }
         }
         int last = instructions.get(n - 1).code();

@@ -20,8 +20,6 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -31,9 +29,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.zip.CRC32C;
 
 /**
- * Compiled seccomp programs on disk, one file per key ({@code HEX.bpf}), so that a cold start skips libseccomp. A
+ * Compiled seccomp programs on disk, one file per key (named by a 64-bit hash of it, {@code HEX.bpf}), so that a
+ * cold start skips libseccomp. A
  * cache file that someone else could have written would be a way to weaken every container's filter, so nothing in
  * it is trusted blindly:
  *
@@ -42,8 +42,10 @@ import java.util.UUID;
  *       directory above it may be writable by anyone else (a root-owned sticky directory such as /tmp aside);
  *   <li>an entry must be a regular file (never followed through a link) owned by this user with mode 0600, at most
  *       {@value #MAX_FILE} bytes;
- *   <li>its content carries its own key (the digest of the profile and of the compiling environment), which must equal
- *       the one asked for, and ends with a SHA-256 of everything before it;
+ *   <li>its content carries its whole key (the canonical encoding of the profile and of the compiling environment),
+ *       which must equal the one asked for byte for byte, and ends with a CRC-32C of everything before it (against
+ *       a damaged file; against a forged one, only the ownership and mode checks can help: whoever can write here
+ *       could recompute any checksum);
  *   <li>the program must pass the kernel's structural checks ({@link BpfProgram}).
  * </ul>
  *
@@ -52,10 +54,10 @@ import java.util.UUID;
  */
 public final class CompiledFilterStore {
     static final int MAX_ENTRIES = 256;
-    static final int MAX_FILE = 64 * 1024;
+    static final int MAX_FILE = 1024 * 1024;
     private static final byte[] MAGIC = "BWSC".getBytes(StandardCharsets.US_ASCII);
-    private static final int FORMAT = 1;
-    private static final int DIGEST = 32;
+    private static final int FORMAT = 2;
+    private static final int CHECKSUM = 4;
     private static final String SUFFIX = ".bpf";
     private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
@@ -170,9 +172,13 @@ public final class CompiledFilterStore {
 
     /** Stores {@code program} under {@code key}; a failure only costs a later compile. */
     public void save(byte[] key, SeccompProgram program) {
+        byte[] entry = encode(key, program);
+        if (entry.length > MAX_FILE) {
+            return; // a profile this large is compiled each time rather than stored where it would be refused
+        }
         Path tmp = dir.resolve(".tmp-" + UUID.randomUUID());
         try {
-            Files.write(tmp, encode(key, program), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            Files.write(tmp, entry, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             Files.setPosixFilePermissions(tmp, FILE_MODE);
             Files.move(tmp, entry(key), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             prune();
@@ -187,7 +193,10 @@ public final class CompiledFilterStore {
     }
 
     private Path entry(byte[] key) {
-        return dir.resolve(HexFormat.of().formatHex(key) + SUFFIX);
+        CRC32C crc = new CRC32C();
+        crc.update(key);
+        long name = crc.getValue() << 32 | (Arrays.hashCode(key) & 0xffffffffL);
+        return dir.resolve(HexFormat.of().toHexDigits(name) + SUFFIX);
     }
 
     /** Keeps the newest {@value #MAX_ENTRIES} entries. */
@@ -219,6 +228,7 @@ public final class CompiledFilterStore {
             DataOutputStream out = new DataOutputStream(bytes);
             out.write(MAGIC);
             out.writeInt(FORMAT);
+            out.writeInt(key.length);
             out.write(key);
             out.writeInt(p.flags());
             writeString(out, p.listenerPath());
@@ -227,7 +237,7 @@ public final class CompiledFilterStore {
             out.writeInt(filter.length);
             out.write(filter);
             out.flush();
-            out.write(sha256(bytes.toByteArray()));
+            out.writeInt(crc32c(bytes.toByteArray()));
             return bytes.toByteArray();
         } catch (IOException e) {
             throw new IllegalStateException(e); // a byte array stream does not fail
@@ -236,12 +246,11 @@ public final class CompiledFilterStore {
 
     /** The program in {@code data}, after every check; throws naming the first one that fails. */
     static SeccompProgram decode(byte[] data, byte[] expectedKey) {
-        if (data.length < MAGIC.length + 4 + DIGEST + DIGEST) {
+        if (data.length < MAGIC.length + 8 + CHECKSUM) {
             throw new BulwarkException("truncated");
         }
-        byte[] body = Arrays.copyOf(data, data.length - DIGEST);
-        byte[] sum = Arrays.copyOfRange(data, data.length - DIGEST, data.length);
-        if (!MessageDigest.isEqual(sha256(body), sum)) {
+        byte[] body = Arrays.copyOf(data, data.length - CHECKSUM);
+        if (crc32c(body) != ByteBuffer.wrap(data, data.length - CHECKSUM, CHECKSUM).getInt()) {
             throw new BulwarkException("checksum mismatch");
         }
         ByteBuffer b = ByteBuffer.wrap(body);
@@ -250,9 +259,13 @@ public final class CompiledFilterStore {
         if (!Arrays.equals(magic, MAGIC) || b.getInt() != FORMAT) {
             throw new BulwarkException("not a cache entry of this format");
         }
-        byte[] key = new byte[DIGEST];
+        int keyLength = b.getInt();
+        if (keyLength != expectedKey.length) {
+            throw new BulwarkException("it holds another key");
+        }
+        byte[] key = new byte[keyLength];
         b.get(key);
-        if (!MessageDigest.isEqual(key, expectedKey)) {
+        if (!Arrays.equals(key, expectedKey)) {
             throw new BulwarkException("it holds another key");
         }
         int flags = b.getInt();
@@ -291,12 +304,10 @@ public final class CompiledFilterStore {
         return new String(s, StandardCharsets.UTF_8);
     }
 
-    static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
+    static int crc32c(byte[] data) {
+        CRC32C crc = new CRC32C();
+        crc.update(data);
+        return (int) crc.getValue();
     }
 
     private static int ownerUid(Path p) throws IOException {

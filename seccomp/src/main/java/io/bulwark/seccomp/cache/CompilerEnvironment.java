@@ -19,10 +19,12 @@ import java.util.stream.Stream;
 /**
  * Everything besides the profile that decides which BPF a profile compiles to, as text for the disk cache's key:
  * Bulwark's seccomp code (its jar, or its classes when run from a build), every libseccomp the library loader could
- * pick up, the running kernel and the architecture. Found with a few {@code stat}s and directory listings, without
- * loading libseccomp, so that a cold start that hits the cache never pays for the native bindings.
+ * pick up, the running kernel and the architecture. Found with a few {@code stat}s, without loading libseccomp, so
+ * that a cold start that hits the cache never pays for the native bindings.
  */
 final class CompilerEnvironment {
+    private static final List<String> LIBRARY_NAMES = List.of("libseccomp.so", "libseccomp.so.2");
+
     private CompilerEnvironment() {
     }
 
@@ -71,28 +73,24 @@ final class CompilerEnvironment {
     }
 
     /**
-     * Every {@code libseccomp.so*} in the directories a library loader searches (java.library.path, jnr-ffi's path,
-     * LD_LIBRARY_PATH, ld.so.conf, the usual system directories), each as real path, size and modification time:
-     * a package upgrade or a library put in front changes the key.
+     * The libseccomp files a library loader could pick up by the names Bulwark loads ({@code libseccomp.so},
+     * {@code libseccomp.so.2}), in every directory it searches (java.library.path, jnr-ffi's path,
+     * LD_LIBRARY_PATH, ld.so.conf, the usual system directories), each as link, real path, size and modification
+     * time: a package upgrade (the link then names another file) or a library put in front changes the key. Looked
+     * up by name, never by listing the (large) library directories.
      */
     static List<String> libseccompFiles() {
         Set<String> found = new TreeSet<>();
         for (Path dir : libraryDirectories()) {
-            if (!Files.isDirectory(dir)) {
-                continue;
-            }
-            try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "libseccomp.so*")) {
-                for (Path f : s) {
-                    try {
-                        Path real = f.toRealPath();
-                        BasicFileAttributes a = Files.readAttributes(real, BasicFileAttributes.class);
-                        found.add(f + " -> " + real + " " + a.size() + " " + a.lastModifiedTime().toMillis());
-                    } catch (IOException dangling) {
-                        // a broken link loads nothing
-                    }
+            for (String name : LIBRARY_NAMES) {
+                Path f = dir.resolve(name);
+                try {
+                    Path real = f.toRealPath();
+                    BasicFileAttributes a = Files.readAttributes(real, BasicFileAttributes.class);
+                    found.add(f + " -> " + real + " " + a.size() + " " + a.lastModifiedTime().toMillis());
+                } catch (IOException absent) {
+                    // not there (or a broken link): nothing to load from it
                 }
-            } catch (IOException unreadable) {
-                // nothing to load from there either
             }
         }
         return new ArrayList<>(found);

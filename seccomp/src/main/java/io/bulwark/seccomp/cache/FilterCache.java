@@ -1,16 +1,16 @@
 package io.bulwark.seccomp.cache;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.bulwark.core.spec.Seccomp;
+import io.bulwark.core.spec.SeccompArg;
+import io.bulwark.core.spec.SeccompSyscall;
 import io.bulwark.core.spi.SeccompProgram;
 import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -21,8 +21,8 @@ import java.util.function.Supplier;
  * and again.
  *
  * <p>Two levels: a small LRU in memory, shared by the whole process (the resident server and an embedding service
- * build a compiler per command or per runtime), and a {@link CompiledFilterStore} on disk, keyed by the SHA-256 of
- * the canonical JSON of the profile together with the {@link CompilerEnvironment} (Bulwark's seccomp code, the
+ * build a compiler per command or per runtime), and a {@link CompiledFilterStore} on disk, keyed by a canonical
+ * encoding of the profile together with the {@link CompilerEnvironment} (Bulwark's seccomp code, the
  * libseccomp files, the kernel release, the architecture), so that a cold command skips libseccomp too. Only
  * successful compilations are kept; an invalid profile is compiled (and refused, naming its file) every time.
  *
@@ -35,12 +35,7 @@ public final class FilterCache {
     public static final String LOCATION_ENV = "BULWARK_SECCOMP_CACHE";
     public static final String ROOT_DIRECTORY = "/var/cache/bulwark/seccomp";
     static final int MEMORY_ENTRIES = 32;
-    private static final String KEY_FORMAT = "bulwark seccomp cache key 1\n";
-    private static final ObjectMapper CANONICAL = JsonMapper.builder()
-        .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
-        .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-        .build();
-    private static final System.Logger LOG = System.getLogger(FilterCache.class.getName());
+    private static final String KEY_FORMAT = "bulwark seccomp cache key 2";
 
     private static volatile FilterCache shared;
 
@@ -111,23 +106,96 @@ public final class FilterCache {
         return p;
     }
 
-    /** The disk key of {@code profile} in this environment, or null when the environment is unknown. */
+    /**
+     * The disk key of {@code profile} in this environment (the canonical bytes themselves, compared whole on load),
+     * or null when the environment is unknown.
+     */
     byte[] key(Seccomp profile) {
         String env = environment();
         if (env == null) {
             return null;
         }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
         try {
-            ByteArrayOutputStream text = new ByteArrayOutputStream();
-            text.writeBytes(KEY_FORMAT.getBytes(StandardCharsets.UTF_8));
-            text.writeBytes(env.getBytes(StandardCharsets.UTF_8));
-            text.write('\n');
-            text.writeBytes(CANONICAL.writeValueAsBytes(profile));
-            return CompiledFilterStore.sha256(text.toByteArray());
-        } catch (JsonProcessingException e) {
-            LOG.log(System.Logger.Level.DEBUG, "seccomp cache: profile not serializable: " + e);
-            return null;
+            out.writeUTF(KEY_FORMAT);
+            writeString(out, env);
+            canonical(out, profile);
+        } catch (IOException e) {
+            throw new IllegalStateException(e); // a byte array stream does not fail
         }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Every field of the profile, in order, each string and list length-prefixed and each null marked: two profiles
+     * write the same bytes only when they are equal. (Written by hand: a JSON mapper costs a cold process more than
+     * the whole cache saves.)
+     */
+    static void canonical(DataOutputStream out, Seccomp p) throws IOException {
+        writeString(out, p.defaultAction());
+        writeLong(out, p.defaultErrnoRet());
+        writeStrings(out, p.architectures());
+        writeStrings(out, p.flags());
+        writeString(out, p.listenerPath());
+        writeString(out, p.listenerMetadata());
+        if (p.syscalls() == null) {
+            out.writeInt(-1);
+            return;
+        }
+        out.writeInt(p.syscalls().size());
+        for (SeccompSyscall sc : p.syscalls()) {
+            if (sc == null) {
+                out.writeByte(0);
+                continue;
+            }
+            out.writeByte(1);
+            writeStrings(out, sc.names());
+            writeString(out, sc.action());
+            writeLong(out, sc.errnoRet());
+            if (sc.args() == null) {
+                out.writeInt(-1);
+                continue;
+            }
+            out.writeInt(sc.args().size());
+            for (SeccompArg a : sc.args()) {
+                if (a == null) {
+                    out.writeByte(0);
+                    continue;
+                }
+                out.writeByte(1);
+                writeLong(out, a.index() == null ? null : (long) a.index());
+                writeLong(out, a.value());
+                writeLong(out, a.valueTwo());
+                writeString(out, a.op());
+            }
+        }
+    }
+
+    private static void writeString(DataOutputStream out, String s) throws IOException {
+        if (s == null) {
+            out.writeInt(-1);
+            return;
+        }
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static void writeStrings(DataOutputStream out, List<String> list) throws IOException {
+        if (list == null) {
+            out.writeInt(-1);
+            return;
+        }
+        out.writeInt(list.size());
+        for (String s : list) {
+            writeString(out, s);
+        }
+    }
+
+    private static void writeLong(DataOutputStream out, Long v) throws IOException {
+        out.writeBoolean(v != null);
+        out.writeLong(v == null ? 0 : v);
     }
 
     private Optional<CompiledFilterStore> disk() {
