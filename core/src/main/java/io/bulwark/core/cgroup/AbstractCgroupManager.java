@@ -168,9 +168,23 @@ abstract class AbstractCgroupManager implements CgroupManager {
         }
     }
 
+    /**
+     * Every process in any of the cgroup's directories. Normally the same as {@link #pids()}; after a crash while
+     * the init was joining hierarchy by hierarchy it may sit in some of them only, and must still be killed.
+     */
+    List<Integer> pidsInAnyHierarchy() {
+        Set<Integer> all = new LinkedHashSet<>();
+        for (String dir : uniqueDirs()) {
+            List<Integer> in = new ArrayList<>();
+            collectPids(dir, in);
+            all.addAll(in);
+        }
+        return new ArrayList<>(all);
+    }
+
     @Override
     public void killAll(int signal) {
-        if (!fs.isDirectory(procsDir())) {
+        if (!exists()) {
             return;
         }
         if (pids().isEmpty()) {
@@ -182,7 +196,7 @@ abstract class AbstractCgroupManager implements CgroupManager {
             frozen = true;
         }
         try {
-            for (int pid : pids()) {
+            for (int pid : pidsInAnyHierarchy()) {
                 env.kernel().kill(pid, signal);
             }
         } finally {
@@ -201,7 +215,7 @@ abstract class AbstractCgroupManager implements CgroupManager {
     void awaitEmpty() {
         long deadline = System.nanoTime() + SETTLE_MILLIS * 1_000_000;
         while (true) {
-            List<Integer> left = pids();
+            List<Integer> left = pidsInAnyHierarchy();
             if (left.isEmpty()) {
                 return;
             }

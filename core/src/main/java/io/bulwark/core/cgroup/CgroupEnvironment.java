@@ -17,7 +17,8 @@ import java.util.TreeMap;
  * @param version     V1 (legacy or hybrid host) or V2 (unified host)
  * @param fs          rooted at the cgroupfs mount point (v1: the directory holding one mount per hierarchy)
  * @param kernel      the system calls
- * @param hierarchies v1: controller name to the directory (relative to the root) of its hierarchy; v2: empty
+ * @param hierarchies v1: controller name (or {@value #SYSTEMD}) to the directory (relative to the root) of its
+ *                    hierarchy; v2: empty
  * @param ownPaths    v1: controller name to this process's cgroup in it; v2: {@code ""} to its unified cgroup
  * @param unifiedOnly controllers the host has bound to a cgroup v2 hierarchy instead of v1 (hybrid hosts)
  * @param bfqInUse    whether some block device is scheduled by BFQ (v1's blkio.bfq.weight only acts then)
@@ -32,6 +33,8 @@ public record CgroupEnvironment(
     boolean bfqInUse) {
 
     public static final Path DEFAULT_ROOT = Path.of("/sys/fs/cgroup");
+    /** systemd's named v1 hierarchy (mounted at {@code systemd}): no controller, joined and shown like runc does. */
+    public static final String SYSTEMD = "name=systemd";
 
     /** The v1 controllers Bulwark knows how to drive (others mounted on a host are joined but never written). */
     public static final List<String> V1_CONTROLLERS = List.of("cpu", "cpuacct", "cpuset", "memory", "devices",
@@ -104,6 +107,11 @@ public record CgroupEnvironment(
                 }
             }
         }
+        if (!hierarchies.isEmpty() && own.containsKey(SYSTEMD) && fs.exists("systemd/cgroup.procs")) {
+            // systemd's named hierarchy (no controller): the container gets a cgroup there too, as under runc,
+            // so that its cgroup mount shows its own place in it rather than nothing
+            hierarchies.put(SYSTEMD, "systemd");
+        }
         if (hierarchies.isEmpty()) {
             throw new BulwarkException("no cgroup hierarchy found under " + fs.root()
                 + ": neither a cgroup v2 mount (cgroup.controllers) nor v1 controller mounts", 2);
@@ -145,7 +153,7 @@ public record CgroupEnvironment(
                 continue;
             }
             for (String controller : parts[1].split(",")) {
-                if (!controller.startsWith("name=")) {
+                if (!controller.startsWith("name=") || controller.equals(SYSTEMD)) {
                     out.put(controller, parts[2]);
                 }
             }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bulwark.core.BulwarkException;
+import io.bulwark.core.plan.CgroupView;
 import io.bulwark.core.spec.BlockIo;
 import io.bulwark.core.spec.Linux;
 import io.bulwark.core.spec.PidsResources;
@@ -51,6 +52,19 @@ class ContainerCgroupsTest {
     }
 
     @Test
+    void theInitJoinsSystemdsNamedHierarchyAndTheCgroupMountShowsIt() {
+        cgroups.place("c1", state, linux(null, null), 4242);
+        assertTrue(fs.writes.contains("systemd/bulwark/c1/cgroup.procs=4242"), fs.writes.toString());
+        CgroupView view = cgroups.view("c1", linux(null, null));
+        assertEquals(fs.root().resolve("systemd/bulwark/c1").toString(), view.hierarchies().get("systemd"));
+        assertEquals(fs.root().resolve("memory/outer/job/bulwark/c1").toString(), view.hierarchies().get("memory"));
+        assertFalse(view.links().containsKey("name=systemd"), view.links().toString());
+        initGone();
+        cgroups.remove(state);
+        assertFalse(fs.exists("systemd/bulwark/c1"), "delete removes the systemd cgroup too");
+    }
+
+    @Test
     void aLimitTheHostLacksLeavesNothingBehind() {
         BulwarkException e = assertThrows(BulwarkException.class, () -> cgroups.place("c1", state, linux(null,
             new Resources(null, null, null, null, new BlockIo(300, null, null, null, null, null, null), null, null,
@@ -65,7 +79,7 @@ class ContainerCgroupsTest {
     @Test
     void removeIsSafeToRepeatAndAfterACrash() {
         cgroups.place("c1", state, linux("/custom/c1", null), 4242);
-        fs.put("pids/custom/c1/cgroup.procs", ""); // the init has gone
+        initGone();
         cgroups.remove(state);
         assertFalse(fs.exists("pids/custom/c1"));
         assertFalse(Files.exists(state.resolve(ContainerCgroups.FILE)));
@@ -74,6 +88,13 @@ class ContainerCgroupsTest {
         ContainerCgroups.save(state, cgroups.require("c1", stateWith("c1")).location());
         cgroups.remove(state);
         assertEquals(List.of(), cgroups.processes(state));
+    }
+
+    /** The init has died: the fake kernel empties its cgroup in every hierarchy. */
+    private void initGone() {
+        for (String dir : cgroups.require("c1", state).location().dirs().values()) {
+            fs.put(dir + "/cgroup.procs", "");
+        }
     }
 
     private Path stateWith(String id) {

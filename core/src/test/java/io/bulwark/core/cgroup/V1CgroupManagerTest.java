@@ -55,8 +55,10 @@ class V1CgroupManagerTest {
     @Test
     void detectsTheHybridLayout() {
         assertEquals(CgroupVersion.V1, env.version());
-        assertEquals(Set.of("cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids"),
-            env.hierarchies().keySet());
+        assertEquals(Set.of("cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids",
+            "name=systemd"), env.hierarchies().keySet());
+        assertEquals("systemd", env.hierarchies().get("name=systemd"));
+        assertEquals("/", env.ownPaths().get("name=systemd"));
         assertEquals(Set.of("hugetlb"), env.unifiedOnly());
         assertEquals("/outer/job", env.ownPaths().get("memory"));
     }
@@ -324,7 +326,7 @@ class V1CgroupManagerTest {
         m.create();
         fs.writes.clear();
         m.addProcess(4242);
-        assertEquals(8, fs.writes.size());
+        assertEquals(9, fs.writes.size(), "8 controller hierarchies and name=systemd");
         assertTrue(fs.writes.stream().allMatch(w -> w.endsWith("/t/c1/cgroup.procs=4242")), fs.writes.toString());
     }
 
