@@ -6,11 +6,13 @@ import io.bulwark.cli.CliContext;
 import io.bulwark.cli.Command;
 import io.bulwark.cli.Flags;
 import io.bulwark.core.BulwarkException;
+import io.bulwark.core.cgroup.ResourceUpdate;
 import io.bulwark.core.spec.BlockIo;
 import io.bulwark.core.spec.CpuResources;
 import io.bulwark.core.spec.MemoryResources;
 import io.bulwark.core.spec.PidsResources;
 import io.bulwark.core.spec.Resources;
+import io.bulwark.core.spec.Spec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -77,7 +79,12 @@ public final class UpdateCommand implements Command {
         Resources resources = resources(f);
         ContainerAccess.withCgroup(ctx, f.id(), Set.of("created", "running", "paused"), "is not running",
             (cgroup, rt) -> {
-                cgroup.update(resources);
+                Spec current = rt.containerSpec(f.id());
+                Spec updated = rt.admitUpdate(f.id(), resources);
+                cgroup.update(ResourceUpdate.forCgroup(current.linux() == null ? null : current.linux().resources(),
+                    resources));
+                // like runc, keep the stored config in step: later commands start from the limits in force
+                rt.saveUpdatedSpec(f.id(), updated);
                 return null;
             });
         return 0;

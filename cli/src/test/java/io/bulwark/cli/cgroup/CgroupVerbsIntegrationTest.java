@@ -70,6 +70,10 @@ class CgroupVerbsIntegrationTest {
                 null));
             cgroups.place(id, dir, new Linux(null, null, null, null, null, null, new Resources(null, null, null,
                 new PidsResources(50L), null, null, null, null, null), null, null, null, null, null, null, null), pid);
+            // the admitted config create stores (update keeps its linux.resources current)
+            Files.writeString(dir.resolve("config.json"), "{\"ociVersion\": \"1.2.0\", \"annotations\": "
+                + "{\"io.bulwark.seccomp\": \"unconfined\"}, \"linux\": {\"resources\": {\"pids\": {\"limit\": 50},"
+                + " \"cpu\": {\"shares\": 512}}}}");
         }
         init.getOutputStream().write("go\n".getBytes(StandardCharsets.US_ASCII));
         init.getOutputStream().flush();
@@ -124,6 +128,11 @@ class CgroupVerbsIntegrationTest {
             Path quota = Path.of("/sys/fs/cgroup").resolve(m.location().dirs().get("cpu")).resolve("cpu.cfs_quota_us");
             assertEquals("30000", Files.readString(quota).trim());
         }
+        JsonNode stored = storedResources();
+        assertEquals(7, stored.at("/pids/limit").asLong(), stored.toString());
+        assertEquals(64L << 20, stored.at("/memory/limit").asLong(), stored.toString());
+        assertEquals(30000, stored.at("/cpu/quota").asLong(), stored.toString());
+        assertEquals(512, stored.at("/cpu/shares").asLong(), "a limit the update did not give stays");
         Result weight = bulwark("update", "--blkio-weight", "500", id);
         if (m.location().dirs().containsKey("blkio") && !Files.exists(Path.of("/sys/fs/cgroup")
             .resolve(m.location().dirs().get("blkio")).resolve("blkio.weight"))) {
@@ -140,6 +149,42 @@ class CgroupVerbsIntegrationTest {
                 assertTrue(weight.err().contains("linux.resources.blockIO.weight needs blkio.weight"), weight.err());
             }
         }
+    }
+
+    private JsonNode storedResources() throws Exception {
+        return new ObjectMapper().readTree(dir.resolve("config.json").toFile()).at("/linux/resources");
+    }
+
+    @Test
+    void updateKeepsTheStoredConfigCurrentAndLaterUpdatesStartFromIt() throws Exception {
+        Requirements.require(Files.exists(Path.of("/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes")),
+            "v1 swap accounting (memory.memsw.limit_in_bytes)");
+        Result first = bulwark("update", "--memory", "64m", "--memory-swap", "96m", id);
+        assertEquals(0, first.code(), first.err());
+        JsonNode stored = storedResources();
+        assertEquals(64L << 20, stored.at("/memory/limit").asLong());
+        assertEquals(96L << 20, stored.at("/memory/swap").asLong());
+        assertEquals(50, stored.at("/pids/limit").asLong(), "untouched limits stay");
+
+        // a swap alone is checked against the stored limit in force (runc applies the whole stored config)
+        Result tooSmall = bulwark("update", "--memory-swap", "32m", id);
+        assertEquals(1, tooSmall.code(), tooSmall.err());
+        assertTrue(tooSmall.err().contains("linux.resources.memory.swap (33554432, memory+swap) must be at least"
+            + " linux.resources.memory.limit (67108864)"), tooSmall.err());
+        assertEquals(96L << 20, storedResources().at("/memory/swap").asLong(), "a refused update stores nothing");
+
+        // a limit alone is paired with the stored swap: lowering both orders the writes as the kernel needs
+        Result lower = bulwark("update", "--memory", "48m", id);
+        assertEquals(0, lower.code(), lower.err());
+        Path memory = Path.of("/sys/fs/cgroup").resolve(cgroups.require(id, dir).location().dirs().get("memory"));
+        assertEquals(Long.toString(48L << 20), Files.readString(memory.resolve("memory.limit_in_bytes")).trim());
+        assertEquals(Long.toString(96L << 20), Files.readString(memory.resolve("memory.memsw.limit_in_bytes")).trim());
+        stored = storedResources();
+        assertEquals(48L << 20, stored.at("/memory/limit").asLong());
+        assertEquals(96L << 20, stored.at("/memory/swap").asLong());
+        Result above = bulwark("update", "--memory", "128m", id);
+        assertEquals(1, above.code(), above.err());
+        assertTrue(above.err().contains("must be at least linux.resources.memory.limit (134217728)"), above.err());
     }
 
     @Test

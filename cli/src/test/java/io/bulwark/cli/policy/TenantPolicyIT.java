@@ -287,6 +287,29 @@ class TenantPolicyIT {
     }
 
     @Test
+    void anUpdateCannotLiftTheTenantsCeilings() throws Exception {
+        ObjectNode s = spec("sleep 60");
+        ArrayNode ns = (ArrayNode) s.get("linux").get("namespaces");
+        ns.remove(5); // user: the policy adds one mapped onto the tenant's range
+        ((ObjectNode) s.get("linux")).remove(List.of("uidMappings", "gidMappings"));
+        ((ObjectNode) s.get("linux")).putObject("resources").putObject("memory").put("limit", 64L << 20);
+        Files.writeString(bundle.resolve("config.json"), s.toPrettyString());
+        String id = "policy-it-" + UUID.randomUUID().toString().substring(0, 8);
+        ids.add(id);
+        Result created = bulwark("--tenant", "tight", "create", "--bundle", bundle.toString(), id);
+        assertEquals(0, created.code(), created.err());
+        Result above = bulwark("--tenant", "tight", "update", "--memory", "1g", "--pids-limit", "1000", id);
+        assertEquals(1, above.code(), above.err());
+        assertTrue(above.err().contains("the tenant policy does not admit these limits"), above.err());
+        Path stored = state.resolve(id).resolve("config.json");
+        assertEquals(64L << 20, JSON.readTree(stored.toFile()).at("/linux/resources/memory/limit").asLong(),
+            "a refused update changes nothing");
+        Result within = bulwark("--tenant", "tight", "update", "--memory", "128m", id);
+        assertEquals(0, within.code(), within.err());
+        assertEquals(128L << 20, JSON.readTree(stored.toFile()).at("/linux/resources/memory/limit").asLong());
+    }
+
+    @Test
     void aTamperedSignedPolicyIsRefused() throws Exception {
         Path key = dir.resolve("signing");
         assertEquals(0, bulwark("policy", "keygen", key.toString()).code());

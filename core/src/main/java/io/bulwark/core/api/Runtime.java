@@ -366,6 +366,44 @@ public final class Runtime {
         return spec.process();
     }
 
+    /**
+     * The container's stored configuration with {@code change} merged into its {@code linux.resources} (what
+     * {@code update} leaves in force), checked against the same filters as at create: limits that tenant admission
+     * would refuse or tighten are refused, so an update cannot lift a container past its tenant's ceilings.
+     */
+    public Spec admitUpdate(String id, io.bulwark.core.spec.Resources change) {
+        Spec updated = io.bulwark.core.cgroup.ResourceUpdate.apply(containerSpec(id), change);
+        ContainerState state = store.require(id);
+        CreateOptions options = CreateOptions.of(id, Path.of(state.bundle())).withBackend(state.backend());
+        Spec admitted = updated;
+        for (SpecFilter f : filters) {
+            admitted = f.apply(admitted, options);
+        }
+        var wanted = updated.linux().resources();
+        var allowed = admitted.linux() == null ? null : admitted.linux().resources();
+        if (!Objects.equals(wanted, allowed)) {
+            throw new BulwarkException("update: the tenant policy does not admit these limits (it would change "
+                + "linux.resources to " + JSON.valueToTree(allowed) + ")", 1);
+        }
+        return updated;
+    }
+
+    /**
+     * Replaces the container's stored configuration (after {@code update}), atomically: a crash leaves the old one
+     * or the new one. The caller holds the container's lock.
+     */
+    public void saveUpdatedSpec(String id, Spec spec) {
+        Path dir = store.dir(id);
+        Path tmp = dir.resolve(ADMITTED_SPEC + ".tmp");
+        try {
+            JSON.writeValue(tmp.toFile(), spec);
+            Files.move(tmp, dir.resolve(ADMITTED_SPEC), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new BulwarkException("cannot save the container's configuration: " + e.getMessage(), e);
+        }
+    }
+
     private static void saveSpec(Path dir, Spec spec) {
         try {
             JSON.writeValue(dir.resolve(ADMITTED_SPEC).toFile(), spec);
