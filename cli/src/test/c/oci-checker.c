@@ -9,6 +9,15 @@
  *   oci-checker sleep              waits for a signal (a long-running workload for kill/state tests)
  *   oci-checker ready FILE         writes "ready" to FILE (a bind-mounted host path), then waits for a signal
  *   oci-checker hook FILE          copies stdin to FILE (used as a hook that runs inside the container)
+ *   oci-checker alloc MB           allocates and touches MB MiB, one MiB at a time, then prints allocated=MB
+ *   oci-checker forks N            forks up to N children that wait, prints forked=K (and the error that
+ *                                  stopped it), then exits (the children die with the pid namespace)
+ *   oci-checker spawn N            forks N children that wait, prints spawned=N, then waits for a signal
+ *   oci-checker tick               prints tick=N every 20 ms until a signal (progress shows pause and resume)
+ *   oci-checker orphans N          makes N processes that leave its process tree (each forked by a child that
+ *                                  exits at once), prints orphans=N, then waits for a signal
+ *
+ * A report PATH of the form open:PATH opens PATH read-only and reports open.PATH=ok or the error.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -27,6 +36,7 @@
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -58,7 +68,8 @@ static void putf(const char *key, const char *fmt, long long value)
 static void status_fields(void)
 {
     static const char *wanted[] = {"CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb", "NoNewPrivs", "Seccomp",
-                                   "Uid", "Gid", "Groups", "NSpid"};
+                                   "Uid", "Gid", "Groups", "NSpid", "Cpus_allowed_list",
+                                   "Mems_allowed_list"};
     FILE *f = fopen("/proc/self/status", "re");
     char line[512];
     if (f == NULL) {
@@ -209,6 +220,15 @@ static void probe_path(const char *path)
         cat_file(path + 4);
         return;
     }
+    if (strncmp(path, "open:", 5) == 0) {
+        snprintf(key, sizeof key, "open.%s", path + 5);
+        int fd = open(path + 5, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        put(key, fd >= 0 ? "ok" : strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+        }
+        return;
+    }
     snprintf(key, sizeof key, "path.%s", path);
     if (lstat(path, &st) != 0) {
         put(key, errno == ENOENT ? "absent" : strerror(errno));
@@ -325,12 +345,15 @@ static int report(int argc, char **argv)
     return 0;
 }
 
+static volatile sig_atomic_t signalled;
+
 static void on_signal(int sig)
 {
     (void)sig;
+    signalled = 1;
 }
 
-static int wait_for_signal(void)
+static void install_handlers(void)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -339,7 +362,109 @@ static int wait_for_signal(void)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGUSR1, &sa, NULL);
+}
+
+static int wait_for_signal(void)
+{
+    install_handlers();
     pause();
+    return 0;
+}
+
+/* Touches every page so the memory is really charged to the cgroup. */
+static int alloc(long mib)
+{
+    long done = 0;
+    for (; done < mib; done++) {
+        char *chunk = malloc(1 << 20);
+        if (chunk == NULL) {
+            printf("alloc.error=%s\n", strerror(errno));
+            break;
+        }
+        memset(chunk, 0x5a, 1 << 20);
+    }
+    printf("allocated=%ld\n", done);
+    return 0;
+}
+
+/* Forks up to n children that wait in pause(); returns how many exist. */
+static long fork_children(long n, int *error)
+{
+    long made = 0;
+    *error = 0;
+    for (; made < n; made++) {
+        pid_t pid = fork();
+        if (pid < 0) {
+            *error = errno;
+            break;
+        }
+        if (pid == 0) {
+            for (;;) {
+                pause();
+            }
+        }
+    }
+    return made;
+}
+
+static int forks(long n)
+{
+    int error;
+    long made = fork_children(n, &error);
+    printf("forked=%ld\n", made);
+    put("fork.error", error ? strerror(error) : "none");
+    put("end", "ok");
+    return 0;
+}
+
+static int spawn(long n)
+{
+    int error;
+    install_handlers();
+    long made = fork_children(n, &error);
+    printf("spawned=%ld\n", made);
+    if (!signalled) {
+        pause();
+    }
+    return 0;
+}
+
+/* Double forks: the grandchildren are reparented away from this process (escaped from the pid-1 tree). */
+static int orphans(long n)
+{
+    install_handlers();
+    long made = 0;
+    for (long i = 0; i < n; i++) {
+        pid_t child = fork();
+        if (child < 0) {
+            break;
+        }
+        if (child == 0) {
+            if (fork() == 0) {
+                for (;;) {
+                    pause();
+                }
+            }
+            _exit(0);
+        }
+        int status;
+        waitpid(child, &status, 0);
+        made++;
+    }
+    printf("orphans=%ld\n", made);
+    if (!signalled) {
+        pause();
+    }
+    return 0;
+}
+
+static int tick(void)
+{
+    install_handlers();
+    for (long n = 0; !signalled; n++) {
+        printf("tick=%ld\n", n);
+        usleep(20000);
+    }
     return 0;
 }
 
@@ -351,6 +476,21 @@ int main(int argc, char **argv)
     }
     if (argc == 3 && strcmp(argv[1], "exit") == 0) {
         return atoi(argv[2]);
+    }
+    if (argc == 3 && strcmp(argv[1], "alloc") == 0) {
+        return alloc(atol(argv[2]));
+    }
+    if (argc == 3 && strcmp(argv[1], "forks") == 0) {
+        return forks(atol(argv[2]));
+    }
+    if (argc == 3 && strcmp(argv[1], "spawn") == 0) {
+        return spawn(atol(argv[2]));
+    }
+    if (argc == 3 && strcmp(argv[1], "orphans") == 0) {
+        return orphans(atol(argv[2]));
+    }
+    if (argc == 2 && strcmp(argv[1], "tick") == 0) {
+        return tick();
     }
     if (argc == 2 && strcmp(argv[1], "sleep") == 0) {
         return wait_for_signal();
@@ -381,6 +521,7 @@ int main(int argc, char **argv)
         close(fd);
         return 0;
     }
-    fprintf(stderr, "usage: oci-checker report [PATH...] | exit N | sleep | ready FILE | hook FILE\n");
+    fprintf(stderr, "usage: oci-checker report [PATH...] | exit N | sleep | ready FILE | hook FILE | alloc MB | forks N"
+                    " | spawn N | tick | orphans N\n");
     return 2;
 }

@@ -101,6 +101,32 @@ final class Harness {
         return id;
     }
 
+    /** A created container whose process writes to {@link #out} (its stdio is inherited from create). */
+    record Created(String id, Path out) {
+        String output() throws IOException {
+            return Cli.read(out);
+        }
+    }
+
+    /** Creates a container from the bundle with its output going to a file of its own. */
+    Created createCapturing(TestBundle b) throws Exception {
+        b.write();
+        String id = newId("c");
+        Path out = work.resolve("io").resolve(id + ".out");
+        Path err = work.resolve("io").resolve(id + ".err");
+        Process p = new ProcessBuilder(bulwark.toString(), "--root", cli.root().toString(), "create", "--bundle",
+            b.dir.toString(), id).redirectOutput(out.toFile()).redirectError(err.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+        if (!p.waitFor(Cli.TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("create of " + id + " timed out");
+        }
+        if (p.exitValue() != 0) {
+            fail("create failed: exit " + p.exitValue() + ", stderr: " + Cli.read(err).strip());
+        }
+        return new Created(id, out);
+    }
+
     JsonNode state(String id) throws Exception {
         Cli.Result r = cli.run("state", id);
         if (!r.ok()) {

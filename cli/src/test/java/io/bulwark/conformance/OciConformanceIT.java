@@ -208,6 +208,7 @@ class OciConformanceIT {
         cases.addAll(linuxCases());
         cases.addAll(hookCases());
         cases.addAll(validationCases());
+        cases.addAll(new ResourceCases(h).cases());
         return cases;
     }
 
