@@ -40,7 +40,7 @@ final class ResourceCases {
     }
 
     /** A container made with many limits at once: what its host cgroup files held, and what it saw inside. */
-    private record Limited(Map<String, String> host, Report inside) {
+    private record Limited(Map<String, String> host, Map<String, Path> dirs, int pid, Report inside) {
         String host(String file) {
             String v = host.get(file);
             assertTrue(v != null, "host cgroup file " + file + " was not read");
@@ -54,6 +54,20 @@ final class ResourceCases {
         {"memory", "memory.memsw.limit_in_bytes"}, {"memory", "memory.oom_control"},
         {"cpu", "cpu.shares"}, {"cpu", "cpu.cfs_quota_us"}, {"cpu", "cpu.cfs_period_us"},
         {"cpuset", "cpuset.cpus"}, {"cpuset", "cpuset.mems"}, {"pids", "pids.max"}};
+
+    /** The v1 hierarchies mounted under /sys/fs/cgroup (controllers and named ones such as systemd). */
+    static List<String> v1Hierarchies() throws IOException {
+        List<String> out = new ArrayList<>();
+        try (Stream<Path> all = Files.list(CGROUP_ROOT)) {
+            for (Path d : (Iterable<Path>) all.sorted()::iterator) {
+                if (!Files.isSymbolicLink(d) && Files.exists(d.resolve("cgroup.procs"))
+                    && !Files.exists(d.resolve("cgroup.controllers"))) {
+                    out.add(d.getFileName().toString());
+                }
+            }
+        }
+        return out;
+    }
 
     static boolean v1Host() {
         return !Files.exists(CGROUP_ROOT.resolve("cgroup.controllers"));
@@ -81,7 +95,10 @@ final class ResourceCases {
             if (f.length != 3 || f[1].isEmpty()) {
                 continue;
             }
-            for (String controller : f[1].split(",")) {
+            // each controller, and the hierarchy's own name where it differs (cpu,cpuacct on some hosts)
+            List<String> names = new ArrayList<>(List.of(f[1].split(",")));
+            names.add(f[1]);
+            for (String controller : names) {
                 String name = controller.startsWith("name=") ? controller.substring(5) : controller;
                 Path mount = CGROUP_ROOT.resolve(name);
                 if (Files.isDirectory(mount)) {
@@ -209,18 +226,26 @@ final class ResourceCases {
             for (String[] f : LIMIT_FILES) {
                 probes.add("cat:/sys/fs/cgroup/" + f[0] + "/" + f[1]);
             }
+            for (String n : v1Hierarchies()) {
+                probes.add("/sys/fs/cgroup/" + n);
+                probes.add("cat:/sys/fs/cgroup/" + n + "/cgroup.procs");
+            }
             b.report(probes.toArray(String[]::new));
             Harness.Created c = h.createCapturing(b);
-            Map<String, Path> dirs = hostCgroups(pid(c.id()));
+            int pid = pid(c.id());
+            Map<String, Path> dirs = hostCgroups(pid);
             Map<String, String> host = new LinkedHashMap<>();
             for (String[] f : LIMIT_FILES) {
                 host.put(f[1], read(dirs.get(f[0]).resolve(f[1])));
+            }
+            for (Map.Entry<String, Path> d : dirs.entrySet()) {
+                host.put(d.getKey() + "/cgroup.procs", read(d.getValue().resolve("cgroup.procs")));
             }
             assertTrue(h.cli.run("start", c.id()).ok());
             h.awaitStatus(c.id(), "stopped");
             Report inside = new Report(c.output());
             assertTrue(inside.complete(), "the checker's report is incomplete: " + inside.abbreviated());
-            limited = new Limited(host, inside);
+            limited = new Limited(host, dirs, pid, inside);
         }
         return limited;
     }
@@ -414,6 +439,7 @@ final class ResourceCases {
                 }),
             new Case("linux.cgroupsPath", "config-linux.md#cgroups-path",
                 "an absolute cgroupsPath is the container's cgroup in every hierarchy, and delete removes it", () -> {
+                    Requirements.require(v1Host(), "a cgroup v1 host");
                     String path = "/bulwark-conformance-" + ProcessHandle.current().pid() + "/cgpath";
                     TestBundle b = h.bundle("cgpath").args(TestBundle.CHECKER, "sleep");
                     b.linux().put("cgroupsPath", path);
@@ -425,46 +451,30 @@ final class ResourceCases {
                         assertTrue(Files.isDirectory(want), want.toString());
                     }
                     assertTrue(h.cli.run("delete", "--force", id).ok());
-                    for (String controller : List.of("memory", "cpu", "pids", "freezer", "devices")) {
-                        Path dir = CGROUP_ROOT.resolve(controller).resolve(path.substring(1));
+                    for (String hierarchy : v1Hierarchies()) {
+                        Path dir = CGROUP_ROOT.resolve(hierarchy).resolve(path.substring(1));
                         assertFalse(Files.exists(dir), dir + " left after delete");
-                        try {
-                            Files.deleteIfExists(dir.getParent()); // our own parent, made by the path above
-                        } catch (IOException e) {
-                            // busy: another run's container
-                        }
+                        Files.deleteIfExists(dir.getParent()); // the parent the path above made: the case's own
                     }
                 }),
             new Case("linux.cgroup-mount", "config-linux.md#control-groups, runc's cgroup mount",
                 "a cgroup mount on a v1 host shows each hierarchy (name=systemd too) read-only, as the container's "
                     + "own cgroup", () -> {
-                    Requirements.require(v1Host(), "a cgroup v1 host");
-                    TestBundle b = withCgroupMount(h.bundle("cgview")).args(TestBundle.CHECKER, "sleep");
-                    Harness.Created c = started(b);
-                    Map<String, Path> host = hostCgroups(pid(c.id()));
-                    Set<String> names = new TreeSet<>(host.keySet());
+                    Limited l = limited();
+                    List<String> names = v1Hierarchies();
                     assertTrue(names.containsAll(List.of("memory", "cpu", "pids", "freezer", "devices")), "" + names);
-                    if (Files.isDirectory(CGROUP_ROOT.resolve("systemd"))) {
-                        assertTrue(names.contains("systemd"), "the container must have a name=systemd cgroup: "
-                            + names);
-                    }
-                    List<String> probes = new ArrayList<>();
                     for (String n : names) {
-                        probes.add("/sys/fs/cgroup/" + n);
-                        probes.add("cat:/sys/fs/cgroup/" + n + "/cgroup.procs");
-                    }
-                    Cli.Result exec = h.cli.run(Stream.concat(Stream.of("exec", c.id(), TestBundle.CHECKER, "report"),
-                        probes.stream()).toList());
-                    assertTrue(exec.ok(), exec.describe());
-                    Report r = new Report(exec.out());
-                    for (String n : names) {
-                        String dir = r.get("path./sys/fs/cgroup/" + n);
-                        assertTrue(dir.startsWith("dir ") && dir.endsWith("ro=1"), n + ": " + dir);
-                        // the container's own cgroup: its init (pid 1 inside) is there, the host's processes not
-                        List<String> procs = List.of(r.get("file./sys/fs/cgroup/" + n + "/cgroup.procs")
+                        Path dir = l.dirs().get(n);
+                        assertTrue(dir != null && !dir.equals(CGROUP_ROOT.resolve(n)),
+                            "the container must have a cgroup of its own in " + n + ": " + l.dirs());
+                        List<String> onHost = List.of(l.host(n + "/cgroup.procs").split("\n"));
+                        assertTrue(onHost.contains(Integer.toString(l.pid())), dir + " holds the init: " + onHost);
+                        String seen = l.inside().get("path./sys/fs/cgroup/" + n);
+                        assertTrue(seen.startsWith("dir ") && seen.endsWith("ro=1"), n + ": " + seen);
+                        // its own cgroup: the init (pid 1 inside) is there, none of the host's processes
+                        List<String> procs = List.of(l.inside().get("file./sys/fs/cgroup/" + n + "/cgroup.procs")
                             .split("\\\\n"));
-                        assertTrue(procs.contains("1"), n + "/cgroup.procs: " + procs);
-                        assertTrue(procs(host.get(n)).contains(pid(c.id())), host.get(n) + " holds the init");
+                        assertEquals(List.of("1"), procs, n + "/cgroup.procs inside");
                     }
                 }),
             new Case("runtime.pause-resume", "runc pause/resume",
@@ -542,7 +552,12 @@ final class ResourceCases {
                         "events", "--interval", "1s", o.id()).redirectOutput(events.toFile())
                         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
                     try {
-                        Thread.sleep(500); // the stream has armed its OOM notification
+                        // the stream arms its OOM notification before it prints its first stats
+                        long deadline = System.nanoTime() + 30_000_000_000L;
+                        while (Files.size(events) == 0 && stream.isAlive() && System.nanoTime() < deadline) {
+                            Thread.sleep(50);
+                        }
+                        assertTrue(Files.size(events) > 0, "the events stream printed nothing");
                         assertTrue(h.cli.run("start", o.id()).ok());
                         h.awaitStatus(o.id(), "stopped");
                         assertTrue(stream.waitFor(20, TimeUnit.SECONDS), "events must end when the container stops");
