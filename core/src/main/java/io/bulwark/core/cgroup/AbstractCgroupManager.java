@@ -187,8 +187,10 @@ abstract class AbstractCgroupManager implements CgroupManager {
         if (!exists()) {
             return;
         }
-        if (pids().isEmpty()) {
-            return; // nobody left to fork: no need to freeze (the usual delete of a container that has ended)
+        if (pids().isEmpty() && pidsInAnyHierarchy().isEmpty()) {
+            // nobody left to fork: no need to freeze (the usual delete of a container that has ended); every
+            // hierarchy is asked, since after a crash mid-join the init may sit in some of them only
+            return;
         }
         boolean frozen = false;
         if (canFreeze()) {
