@@ -439,6 +439,10 @@ static void init_await_go(const struct plan *p)
 static void run_init(const struct plan *p)
 {
     init_await_go(p);
+    /* Only now, with the runtime done moving us into the container's cgroups: a cgroup namespace takes the
+     * creator's cgroups as its root, and one made at clone time would be rooted at the runtime's cgroups, showing
+     * the container its ancestors' paths (and, through a cgroup2 mount, its siblings). */
+    if ((p->ns_new & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP)) die("unshare the cgroup namespace");
     become_ns_root(p);
     /* O_PATH of our own fd directory in the host's /proc: reopens the exec FIFO after pivot_root. */
     int procfd = p->fifo_fd >= 0 ? open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
@@ -770,6 +774,8 @@ int main(int argc, char **argv)
         if (p.has_time_offsets) set_time_offsets(&p);
         flags &= ~(unsigned long)CLONE_NEWTIME;
     }
+    /* The init makes its cgroup namespace once it is in its cgroups (run_init). */
+    if (p.kind == PLAN_INIT) flags &= ~(unsigned long)CLONE_NEWCGROUP;
     long pid = syscall(SYS_clone, CLONE_PARENT | flags | SIGCHLD, NULL, NULL, NULL, NULL);
     if (pid < 0) die("clone (namespaces 0x%llx)", (unsigned long long)p.ns_new);
     if (pid > 0) {

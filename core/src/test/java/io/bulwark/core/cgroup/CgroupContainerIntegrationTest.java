@@ -79,6 +79,50 @@ class CgroupContainerIntegrationTest {
     }
 
     @Test
+    void theContainersCgroupsAreTheRootOfItsCgroupNamespace() throws Exception {
+        // As runc: the namespace is made after the init joined its cgroups, so inside the container every hierarchy
+        // the container has a cgroup in shows "/", for the init (/proc/1/cgroup) and an exec'd process alike.
+        try (Containers.Box box = containers.create(limited(resources(null, new PidsResources(20L)), "sleep",
+            "1000"))) {
+            CgroupManager m = CGROUPS.require(box.record.id(), box.record.stateDir());
+            String hostView = Files.readString(Path.of("/proc/" + box.pid() + "/cgroup"));
+            String hostPids = hostView.lines().filter(l -> l.contains(":pids:")).findFirst().orElseThrow();
+            assertEquals(":/" + m.location().dirs().get("pids").substring("pids/".length()),
+                hostPids.substring(hostPids.lastIndexOf(':')), hostView);
+            box.start();
+            Syscall sys = LibcSyscall.get();
+            int[] pipe = sys.pipe();
+            int devnull = sys.open("/dev/null", Syscall.O_RDWR | Syscall.O_CLOEXEC, 0);
+            ContainerProcess exec;
+            try {
+                exec = backend.exec(box.record, new ExecRequest(Containers.process(List.of("sh", "-c",
+                    "cat /proc/1/cgroup; echo --; cat /proc/self/cgroup")), null, 0, null, 0, null, null,
+                    new Stdio(devnull, pipe[1], pipe[1])));
+            } finally {
+                sys.close(pipe[1]);
+                sys.close(devnull);
+            }
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            byte[] buf = new byte[4096];
+            for (int n; (n = sys.read(pipe[0], buf)) > 0; ) {
+                out.write(buf, 0, n);
+            }
+            sys.close(pipe[0]);
+            assertEquals(0, backend.awaitExit(exec));
+            String inside = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+            String[] views = inside.split("--\n");
+            assertEquals(2, views.length, inside);
+            for (String view : views) {
+                for (String hierarchy : List.of("memory", "pids", "cpu", "devices", "freezer")) {
+                    String line = view.lines().filter(l -> l.matches("\\d+:([^:]*,)?" + hierarchy + "(,[^:]*)?:.*"))
+                        .findFirst().orElseThrow(() -> new AssertionError(hierarchy + " missing from " + inside));
+                    assertTrue(line.endsWith(":/"), line + " in " + inside);
+                }
+            }
+        }
+    }
+
+    @Test
     void anExecdProcessJoinsTheContainersCgroup() throws Exception {
         try (Containers.Box box = containers.create(limited(null, "sleep", "1000"))) {
             box.start();
