@@ -42,22 +42,9 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 # --- tools --------------------------------------------------------------------------------------------------
-need_pkgs=()
-[ -x /bin/busybox ] || need_pkgs+=(busybox-static)
-command -v runc >/dev/null || need_pkgs+=(runc)
-command -v crun >/dev/null || need_pkgs+=(crun)
-command -v jq >/dev/null || need_pkgs+=(jq)
-command -v gcc >/dev/null || need_pkgs+=(gcc libc6-dev)
-if [ ${#need_pkgs[@]} -gt 0 ]; then
-  echo "installing ${need_pkgs[*]} from Debian" >&2
-  apt-get install -y --no-install-recommends "${need_pkgs[@]}" >/dev/null || {
-    apt-get update >/dev/null && apt-get install -y --no-install-recommends "${need_pkgs[@]}" >/dev/null; }
-fi
-if ! file -L /bin/busybox 2>/dev/null | grep -q 'statically linked'; then
-  if [ -x /usr/bin/busybox ] && dpkg -s busybox-static >/dev/null 2>&1; then :; else
-    apt-get install -y --no-install-recommends busybox-static >/dev/null
-  fi
-fi
+# shellcheck source=bench/lib/bundle.sh
+. "$here/lib/bundle.sh"
+bench_tools
 
 work=$(mktemp -d /tmp/bulwark-bench.XXXXXX)
 server_pid=""
@@ -76,18 +63,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-gcc -O2 -Wall -Wextra -Werror -o "$work/runstat" "$here/tools/runstat.c"
+bench_runstat "$work"
 runstat="$work/runstat"
 
 # --- the bundle: busybox-static, `runc spec` defaults, /bin/true, no terminal ---------------------------------
 bundle="$work/bundle"
-mkdir -p "$bundle/rootfs/bin" "$bundle/rootfs/proc" "$bundle/rootfs/dev" "$bundle/rootfs/sys" "$bundle/rootfs/tmp"
-cp "$(readlink -f /bin/busybox)" "$bundle/rootfs/bin/busybox"
-for applet in true sh cat sleep; do ln -s busybox "$bundle/rootfs/bin/$applet"; done
-# Ambient capabilities go: runc spec lists them without the inheritable set that raising them needs, so a runtime
-# that refuses to drop a configured capability silently (Bulwark) would fail; every runtime gets the same config.
-(cd "$bundle" && runc spec && jq '.process.terminal = false | .process.args = ["/bin/true"]
-    | del(.process.capabilities.ambient)' config.json > c.tmp && mv c.tmp config.json)
+bench_bundle "$bundle"
 
 # --- the runtimes -----------------------------------------------------------------------------------------------
 bulwark="${BULWARK:-$repo/cli/target/bulwark/bin/bulwark}"
