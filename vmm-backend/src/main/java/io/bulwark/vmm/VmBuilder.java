@@ -154,6 +154,14 @@ public final class VmBuilder {
         return new Placement(image, cmd, initrdAddress);
     }
 
+    /**
+     * Checks the kernel, command line, initrd and memory as {@link #build} would, without KVM: for a caller that
+     * hands the VM to another process and wants bad input refused before it starts one.
+     */
+    public void validate() {
+        place(memoryMib * GuestLayout.MIB);
+    }
+
     public Vm build() {
         long memory = memoryMib * GuestLayout.MIB;
         Placement placement = place(memory);

@@ -20,15 +20,13 @@ import io.bulwark.vmm.guest.GuestImage;
 import io.bulwark.vmm.guest.GuestKernel;
 import io.bulwark.vmm.kvm.NativeSyscalls;
 import io.bulwark.vmm.kvm.Syscalls;
-import io.bulwark.vmm.process.VmmConfinement;
 import io.bulwark.vmm.process.VmmLaunch;
-import io.bulwark.vmm.process.VmmMain;
-import java.io.File;
+import io.bulwark.vmm.process.VmmProcess;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -100,7 +98,7 @@ public final class VmBackend implements Backend {
             throw new BulwarkException("cannot prepare the VM in " + r.stateDir() + ": " + e.getMessage(), e);
         }
         VmmLaunch launch = new VmmLaunch(kernel, initramfs, ann.getOrDefault(CMDLINE_ANNOTATION, GuestKernel.CMDLINE),
-            sizing.memoryMib(), sizing.vcpus(), timeout, r.stateDir(), confine);
+            sizing.memoryMib(), sizing.vcpus(), timeout == 0 ? null : Duration.ofSeconds(timeout), r.stateDir(), confine);
         java.lang.Process vmm = spawn(launch, r.stdio());
         int pid = (int) vmm.pid();
         children.put(pid, vmm);
@@ -188,63 +186,16 @@ public final class VmBackend implements Backend {
         return GuestImage.of(init, linux.uidMappings(), linux.gidMappings());
     }
 
-    /** The command that starts the VMM process: without capabilities (when confined), same JVM and classpath. */
-    static List<String> command(VmmLaunch launch) {
-        List<String> cmd = new ArrayList<>();
-        if (launch.confine()) {
-            cmd.addAll(VmmConfinement.launcherPrefix());
-        }
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-XX:+UseSerialGC");
-        cmd.add("-Xss1m");
-        cmd.addAll(VmmConfinement.jvmOptions());
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(VmmMain.class.getName());
-        cmd.addAll(launch.toArgs());
-        return cmd;
-    }
-
     private java.lang.Process spawn(VmmLaunch launch, Stdio stdio) {
-        ProcessBuilder pb = new ProcessBuilder(command(launch));
-        if (stdio.equals(Stdio.INHERIT)) {
-            pb.inheritIO();
-        } else {
-            // Reopening /proc/self/fd/N gives the child the same file, pipe or terminal as descriptor N.
-            pb.redirectInput(new File("/proc/self/fd/" + stdio.in()));
-            pb.redirectOutput(ProcessBuilder.Redirect.appendTo(new File("/proc/self/fd/" + stdio.out())));
-            pb.redirectError(ProcessBuilder.Redirect.appendTo(new File("/proc/self/fd/" + stdio.err())));
-        }
-        try {
-            return pb.start();
-        } catch (IOException e) {
-            throw new BulwarkException("cannot start the VMM process: " + e.getMessage(), e);
-        }
+        return VmmProcess.spawn(launch, stdio, false);
     }
 
     private void awaitReady(java.lang.Process vmm, Path stateDir) {
-        long deadline = System.currentTimeMillis() + READY_TIMEOUT_MS;
-        Path ready = stateDir.resolve(VmmLaunch.READY_FILE);
-        Path error = stateDir.resolve(VmmLaunch.ERROR_FILE);
-        while (!Files.exists(ready)) {
-            if (!vmm.isAlive() || Files.exists(error)) {
-                String why = "it exited with status " + exitValue(vmm);
-                try {
-                    if (Files.exists(error)) {
-                        why = Files.readString(error).trim();
-                    }
-                } catch (IOException ignored) {
-                    // keep the status
-                }
-                vmm.destroyForcibly();
-                children.remove((int) vmm.pid());
-                throw new BulwarkException("the VMM could not build the VM: " + why);
-            }
-            if (System.currentTimeMillis() > deadline) {
-                vmm.destroyForcibly();
-                throw new BulwarkException("the VMM did not get ready within " + READY_TIMEOUT_MS / 1000 + " s");
-            }
-            sleep(5);
+        try {
+            VmmProcess.awaitReady(vmm, stateDir, READY_TIMEOUT_MS);
+        } catch (BulwarkException e) {
+            children.remove((int) vmm.pid());
+            throw e;
         }
     }
 

@@ -6,7 +6,9 @@ package io.bulwark.vmm.kvm;
  * {@code -errno} instead of throwing; the rest throw {@link io.bulwark.core.BulwarkException}.
  */
 public interface Syscalls {
+    int O_RDONLY = 0;
     int O_RDWR = 2;
+    int O_NONBLOCK = 04000;
     int O_CLOEXEC = 0x80000;
     int PROT_READ = 1;
     int PROT_WRITE = 2;

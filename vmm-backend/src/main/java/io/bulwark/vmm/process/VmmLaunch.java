@@ -1,6 +1,8 @@
 package io.bulwark.vmm.process;
 
+import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,22 +15,28 @@ import java.util.List;
  * @param cmdline  the kernel command line
  * @param memoryMib guest memory
  * @param vcpus    vCPU count
- * @param timeoutSeconds wall-clock limit of the guest's run in seconds, 0 for none
+ * @param timeout  wall-clock limit of the guest's run, null for none
  * @param stateDir where the process reports readiness or failure and waits for start
  * @param confine  whether it confines itself before running guest code
  */
-public record VmmLaunch(Path kernel, Path initrd, String cmdline, long memoryMib, int vcpus, long timeoutSeconds,
+public record VmmLaunch(Path kernel, Path initrd, String cmdline, long memoryMib, int vcpus, Duration timeout,
                         Path stateDir, boolean confine) {
     public static final String READY_FILE = "vmm.ready";
     public static final String ERROR_FILE = "vmm.error";
     public static final String START_FIFO = "vmm.start";
 
+    public VmmLaunch {
+        if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+            timeout = null;
+        }
+    }
+
     public List<String> toArgs() {
         List<String> a = new ArrayList<>(List.of("--kernel", kernel.toString(), "--cmdline", cmdline, "--memory",
             Long.toString(memoryMib), "--vcpus", Integer.toString(vcpus), "--state", stateDir.toString()));
-        if (timeoutSeconds > 0) {
+        if (timeout != null) {
             a.add("--timeout");
-            a.add(Long.toString(timeoutSeconds));
+            a.add(BigDecimal.valueOf(timeout.toNanos(), 9).stripTrailingZeros().toPlainString());
         }
         if (initrd != null) {
             a.add("--initrd");
@@ -46,7 +54,7 @@ public record VmmLaunch(Path kernel, Path initrd, String cmdline, long memoryMib
         String cmdline = "";
         long memory = 128;
         int vcpus = 1;
-        long timeout = 0;
+        Duration timeout = null;
         Path state = null;
         boolean confine = true;
         for (int i = 0; i < args.length; i++) {
@@ -56,7 +64,8 @@ public record VmmLaunch(Path kernel, Path initrd, String cmdline, long memoryMib
                 case "--cmdline" -> cmdline = args[++i];
                 case "--memory" -> memory = Long.parseLong(args[++i]);
                 case "--vcpus" -> vcpus = Integer.parseInt(args[++i]);
-                case "--timeout" -> timeout = Long.parseLong(args[++i]);
+                case "--timeout" -> timeout = Duration.ofNanos(new BigDecimal(args[++i]).movePointRight(9)
+                    .longValueExact());
                 case "--state" -> state = Path.of(args[++i]);
                 case "--no-confine" -> confine = false;
                 default -> throw new IllegalArgumentException("unknown VMM argument " + args[i]);

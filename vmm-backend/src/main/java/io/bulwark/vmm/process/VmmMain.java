@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 
 /**
  * The VMM as its own long-lived process, the vm backend's counterpart of a container's init: builds the VM, tells
@@ -78,8 +77,7 @@ public final class VmmMain {
             vm.start();
             // Unbuffered: BufferedInputStream asks available() (fstat and lseek, or ioctl FIONREAD) between reads.
             ConsoleInput.start(vm, new FileInputStream(FileDescriptor.in), "vmm-stdin");
-            VmOutcome outcome = vm.awaitExit(launch.timeoutSeconds() > 0 ? Duration.ofSeconds(launch.timeoutSeconds())
-                : null);
+            VmOutcome outcome = vm.awaitExit(launch.timeout());
             System.out.flush();
             if (outcome.kind() != VmOutcome.Kind.EXITED) {
                 System.err.println("bulwark-vmm: " + outcome.describe());
