@@ -62,12 +62,22 @@ public final class TenantAdmission implements SpecFilter {
     /**
      * The filter a command line installs: it reads the runtime configuration only when a container is admitted
      * (so that commands that admit nothing never depend on it), and lets everything through when no tenant is
-     * named, as runc would.
+     * named, as runc would, but for the annotation that names the admitting tenant, which only admission sets.
      */
     public static SpecFilter commandLineFilter(String tenantFlag, Path configFlag, Consumer<String> report) {
         return (spec, options) -> forCommandLine(tenantFlag, configFlag, report)
             .map(admission -> admission.apply(spec, options))
-            .orElse(spec);
+            .orElseGet(() -> withoutTenant(spec));
+    }
+
+    private static Spec withoutTenant(Spec spec) {
+        if (spec.annotations() == null || !spec.annotations().containsKey(Admission.TENANT_ANNOTATION)) {
+            return spec;
+        }
+        java.util.Map<String, String> annotations = new java.util.LinkedHashMap<>(spec.annotations());
+        annotations.remove(Admission.TENANT_ANNOTATION);
+        return new Spec(spec.ociVersion(), spec.process(), spec.root(), spec.hostname(), spec.domainname(),
+            spec.mounts(), spec.hooks(), annotations, spec.linux());
     }
 
     public String tenant() {

@@ -310,6 +310,47 @@ class TenantPolicyIT {
     }
 
     @Test
+    void execAndUpdateRunOnlyUnderTheTenantThatAdmittedTheContainer() throws Exception {
+        ObjectNode s = spec("sleep 60");
+        ArrayNode ns = (ArrayNode) s.get("linux").get("namespaces");
+        ns.remove(5); // user: the policy adds one mapped onto the tenant's range
+        ((ObjectNode) s.get("linux")).remove(List.of("uidMappings", "gidMappings"));
+        Files.writeString(bundle.resolve("config.json"), s.toPrettyString());
+        String id = "policy-it-" + UUID.randomUUID().toString().substring(0, 8);
+        ids.add(id);
+        assertEquals(0, bulwark("--tenant", "tight", "create", "--bundle", bundle.toString(), id).code());
+        assertEquals(0, bulwark("--tenant", "tight", "start", id).code());
+        // "lab" allows CAP_SYS_ADMIN and 64 GiB; "tight" does not: neither another tenant nor none may stand in.
+        Result asLab = bulwark("--tenant", "lab", "exec", "--cap", "CAP_SYS_ADMIN", id, "cat", "/proc/self/status");
+        assertEquals(1, asLab.code(), asLab.out());
+        assertTrue(asLab.err().contains("container '" + id + "' was admitted under tenant 'tight'; this command runs "
+            + "under tenant 'lab'"), asLab.err());
+        Result asNone = bulwark("exec", id, "cat", "/proc/self/status");
+        assertEquals(1, asNone.code(), asNone.out());
+        assertTrue(asNone.err().contains("this command runs without one"), asNone.err());
+        Result update = bulwark("--tenant", "lab", "update", "--memory", "1g", id);
+        assertEquals(1, update.code(), update.err());
+        assertTrue(update.err().contains("was admitted under tenant 'tight'"), update.err());
+        Result asTight = bulwark("--tenant", "tight", "exec", id, "sh", "-c", "grep CapEff /proc/self/status");
+        assertEquals(0, asTight.code(), asTight.err());
+        assertEquals("CapEff:\t0000000000000020", asTight.out().strip());
+        assertEquals("tight", JSON.readTree(bulwark("state", id).out()).at("/annotations/io.bulwark.tenant").asText());
+    }
+
+    @Test
+    void aBundleCannotClaimATenant() throws Exception {
+        ObjectNode s = spec("true");
+        ((ObjectNode) s.putObject("annotations")).put("io.bulwark.tenant", "tight");
+        Files.writeString(bundle.resolve("config.json"), s.toPrettyString());
+        String id = "policy-it-" + UUID.randomUUID().toString().substring(0, 8);
+        ids.add(id);
+        Result created = bulwark("create", "--bundle", bundle.toString(), id);
+        assertEquals(0, created.code(), created.err());
+        JsonNode state = JSON.readTree(bulwark("state", id).out());
+        assertTrue(state.at("/annotations/io.bulwark.tenant").isMissingNode(), state.toString());
+    }
+
+    @Test
     void aTamperedSignedPolicyIsRefused() throws Exception {
         Path key = dir.resolve("signing");
         assertEquals(0, bulwark("policy", "keygen", key.toString()).code());

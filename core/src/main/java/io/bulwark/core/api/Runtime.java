@@ -108,7 +108,8 @@ public final class Runtime {
             Path rootfs = bundle.resolve(spec.root().path()).normalize();
             ContainerState state = new ContainerState(options.id(), bundle.toString(), rootfs.toString(),
                 backend.name(), 0, 0, false, OffsetDateTime.now(ZoneOffset.UTC).toString(),
-                System.getProperty("user.name"), tenant, annotations, null);
+                System.getProperty("user.name"), annotations.getOrDefault(io.bulwark.core.spec.AdmittedTenant.ANNOTATION,
+                tenant), annotations, null);
             store.write(state);
             saveSpec(lock.dir(), spec);
             ContainerProcess init;
@@ -363,6 +364,7 @@ public final class Runtime {
         for (SpecFilter f : filters) {
             spec = f.apply(spec, options);
         }
+        io.bulwark.core.spec.AdmittedTenant.requireSame("exec", id, base, spec);
         return spec.process();
     }
 
@@ -372,13 +374,15 @@ public final class Runtime {
      * would refuse or tighten are refused, so an update cannot lift a container past its tenant's ceilings.
      */
     public Spec admitUpdate(String id, io.bulwark.core.spec.Resources change) {
-        Spec updated = io.bulwark.core.cgroup.ResourceUpdate.apply(containerSpec(id), change);
+        Spec stored = containerSpec(id);
+        Spec updated = io.bulwark.core.cgroup.ResourceUpdate.apply(stored, change);
         ContainerState state = store.require(id);
         CreateOptions options = CreateOptions.of(id, Path.of(state.bundle())).withBackend(state.backend());
         Spec admitted = updated;
         for (SpecFilter f : filters) {
             admitted = f.apply(admitted, options);
         }
+        io.bulwark.core.spec.AdmittedTenant.requireSame("update", id, stored, admitted);
         var wanted = updated.linux().resources();
         var allowed = admitted.linux() == null ? null : admitted.linux().resources();
         if (!Objects.equals(wanted, allowed)) {

@@ -60,7 +60,7 @@ public final class Admission {
     /** A policy fragment in a bundle: it can only narrow the tenant's policy. */
     public static final String POLICY_ANNOTATION = "io.bulwark.policy";
     /** Set by admission: the tenant whose policy admitted the container. */
-    public static final String TENANT_ANNOTATION = "io.bulwark.tenant";
+    public static final String TENANT_ANNOTATION = io.bulwark.core.spec.AdmittedTenant.ANNOTATION;
     /** Set by admission: the workload's wall-clock limit in seconds. */
     public static final String WALL_CLOCK_ANNOTATION = WallClockLimit.ANNOTATION;
     /** Set by admission: {@code true} when the container may run on a host without AppArmor. */
