@@ -172,6 +172,14 @@ class TenantPolicyIT {
         return s;
     }
 
+    /** {@link #spec} without a user namespace of its own: the policy adds one mapped onto the tenant's range. */
+    private static ObjectNode specForTheTenantsUserNamespace(String script) throws IOException {
+        ObjectNode s = spec(script);
+        ((ArrayNode) s.get("linux").get("namespaces")).remove(5);
+        ((ObjectNode) s.get("linux")).remove(List.of("uidMappings", "gidMappings"));
+        return s;
+    }
+
     private static void addCap(ObjectNode spec, String cap) {
         for (String set : List.of("bounding", "effective", "permitted")) {
             ((ArrayNode) spec.get("process").get("capabilities").get(set)).add(cap);
@@ -288,10 +296,7 @@ class TenantPolicyIT {
 
     @Test
     void anUpdateCannotLiftTheTenantsCeilings() throws Exception {
-        ObjectNode s = spec("sleep 60");
-        ArrayNode ns = (ArrayNode) s.get("linux").get("namespaces");
-        ns.remove(5); // user: the policy adds one mapped onto the tenant's range
-        ((ObjectNode) s.get("linux")).remove(List.of("uidMappings", "gidMappings"));
+        ObjectNode s = specForTheTenantsUserNamespace("sleep 60");
         ((ObjectNode) s.get("linux")).putObject("resources").putObject("memory").put("limit", 64L << 20);
         Files.writeString(bundle.resolve("config.json"), s.toPrettyString());
         String id = "policy-it-" + UUID.randomUUID().toString().substring(0, 8);
@@ -311,10 +316,7 @@ class TenantPolicyIT {
 
     @Test
     void execAndUpdateRunOnlyUnderTheTenantThatAdmittedTheContainer() throws Exception {
-        ObjectNode s = spec("sleep 60");
-        ArrayNode ns = (ArrayNode) s.get("linux").get("namespaces");
-        ns.remove(5); // user: the policy adds one mapped onto the tenant's range
-        ((ObjectNode) s.get("linux")).remove(List.of("uidMappings", "gidMappings"));
+        ObjectNode s = specForTheTenantsUserNamespace("sleep 60");
         Files.writeString(bundle.resolve("config.json"), s.toPrettyString());
         String id = "policy-it-" + UUID.randomUUID().toString().substring(0, 8);
         ids.add(id);
