@@ -30,7 +30,7 @@ final class FakeCgroupFs implements CgroupFs {
     FakeCgroupFs hierarchy(String dir, Map<String, String> files) {
         templates.put(dir, new LinkedHashMap<>(files));
         populate(dir, files);
-        put(dir + "/cgroup.procs", "");
+        put(CgroupFs.join(dir, "cgroup.procs"), "");
         return this;
     }
 
@@ -43,7 +43,7 @@ final class FakeCgroupFs implements CgroupFs {
 
     void put(String path, String content) {
         try {
-            Path p = root().resolve(path);
+            Path p = inside(path);
             Files.createDirectories(p.getParent());
             Files.writeString(p, content);
         } catch (IOException e) {
@@ -53,10 +53,19 @@ final class FakeCgroupFs implements CgroupFs {
 
     void remove(String path) {
         try {
-            Files.deleteIfExists(root().resolve(path));
+            Files.deleteIfExists(inside(path));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** {@code path} under the temp dir: a leading slash means its root, never the host's (nor may ".." leave it). */
+    private Path inside(String path) {
+        Path p = root().resolve(path.startsWith("/") ? path.substring(1) : path).normalize();
+        if (!p.startsWith(root())) {
+            throw new IllegalArgumentException(path + " is outside the fake cgroupfs " + root());
+        }
+        return p;
     }
 
     private void populate(String dir, Map<String, String> files) {
