@@ -10,7 +10,7 @@ import java.util.List;
  * with {@code apparmor_parser}, and the choice of profile for a container process (fail closed).
  */
 public final class HostAppArmor implements AppArmor {
-    private static final System.Logger LOG = System.getLogger(HostAppArmor.class.getName());
+    private static final System.Logger LOG = io.bulwark.core.LazyLogger.of(HostAppArmor.class.getName());
 
     static final Path ENABLED = Path.of("/sys/module/apparmor/parameters/enabled");
     static final Path SECURITYFS = Path.of("/sys/kernel/security/apparmor");

@@ -55,7 +55,13 @@ public final class CdsTraining {
                 List.of(r, "spec", "--bundle", work.resolve("spec").toString()),
                 List.of(r, "--log-format", "json", "--log", work.resolve("log.json").toString(), "state", "x"),
                 List.of(r, "create", "--bundle", bundle.toString(), "training-create"),
+                List.of(r, "state", "training-create"),
+                List.of(r, "start", "training-create"),
+                List.of(r, "create", "--bundle", bundle.toString(), "training-kill"),
+                List.of(r, "kill", "training-kill", "KILL"),
+                List.of(r, "delete", "--force", "training-kill"),
                 List.of(r, "run", "--bundle", bundle.toString(), "training-run"),
+                List.of(r, "delete", "training-create"),
                 List.of(r, "delete", "--force", "training-create"),
                 List.of(r, "delete", "--force", "training-run"),
                 List.of("features")));

@@ -8,7 +8,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.bulwark.core.spec.Process;
 
 /**
- * The JSON mapper, writers and readers the commands share. A mapper is thread-safe once configured and expensive
+ * The JSON mapper, writers and readers the commands share (not the lifecycle commands: {@code state} and the
+ * runtime log write JSON with the streaming API, which a cold start pays far less for). A mapper is thread-safe once configured and expensive
  * to make (its serializer caches start empty), so the resident server's requests all use these instead of a fresh
  * one per command.
  */
@@ -16,10 +17,19 @@ public final class CliJson {
     public static final ObjectMapper MAPPER = new ObjectMapper();
     /** Indented output ({@code state}). */
     public static final ObjectWriter PRETTY = MAPPER.writer(SerializationFeature.INDENT_OUTPUT);
-    /** An exec process file: unknown fields are ignored, as runc does. */
-    public static final ObjectReader PROCESS = MAPPER.readerFor(Process.class)
-        .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
     private CliJson() {
+    }
+
+    /**
+     * The reader of an exec process file (unknown fields are ignored, as runc does), made on first use: preparing
+     * it introspects every record a process holds, which only {@code exec} needs.
+     */
+    public static ObjectReader process() {
+        return ProcessReader.READER;
+    }
+
+    private static final class ProcessReader {
+        static final ObjectReader READER = MAPPER.readerFor(Process.class)
+            .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 }

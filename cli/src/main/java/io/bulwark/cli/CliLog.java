@@ -1,15 +1,15 @@
 package io.bulwark.cli;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.bulwark.core.state.Rfc3339;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 
 /**
  * The runtime's log, as runc writes it: to {@code --log FILE} (else stderr) in {@code text} or {@code json}
@@ -39,15 +39,26 @@ public final class CliLog {
         write("error", message, true);
     }
 
+    /** One JSON object, with the streaming API: no data binding to start for a log line. */
+    private static String jsonLine(String level, String message, String time) {
+        StringWriter out = new StringWriter(128);
+        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("level", level);
+            g.writeStringField("msg", message);
+            g.writeStringField("time", time);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
     private void write(String level, String message, boolean alsoStderr) {
-        String time = OffsetDateTime.now(ZoneOffset.UTC).toString();
+        String time = Rfc3339.now();
         String line;
         if (jsonFormat) {
-            ObjectNode node = JsonNodeFactory.instance.objectNode();
-            node.put("level", level);
-            node.put("msg", message);
-            node.put("time", time);
-            line = node.toString();
+            line = jsonLine(level, message, time);
         } else {
             line = "time=\"" + time + "\" level=" + level + " msg=\"" + message.replace("\"", "\\\"") + "\"";
         }

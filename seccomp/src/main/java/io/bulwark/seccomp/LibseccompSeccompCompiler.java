@@ -16,15 +16,16 @@ import io.bulwark.seccomp.profile.DefaultProfile;
  */
 public final class LibseccompSeccompCompiler implements SeccompCompiler {
     private volatile ProfileCompiler compiler;
-    private final FilterCache cache;
+    /** The cache, looked up on the first compile: a command that compiles nothing never loads it. */
+    private final java.util.function.Supplier<FilterCache> cache;
 
     public LibseccompSeccompCompiler() {
-        this(FilterCache.shared());
+        this.cache = FilterCache::shared;
     }
 
     /** With a cache of the caller's (tests: a private disk directory). */
     public LibseccompSeccompCompiler(FilterCache cache) {
-        this.cache = cache;
+        this.cache = () -> cache;
     }
 
     private ProfileCompiler compiler() {
@@ -39,7 +40,7 @@ public final class LibseccompSeccompCompiler implements SeccompCompiler {
     @Override
     public SeccompProgram compile(Seccomp seccomp, String source, String jsonPath) {
         // Errors name the source, so only successes are cached.
-        return cache.get(seccomp, () -> compiler().compile(seccomp, source, jsonPath));
+        return cache.get().get(seccomp, () -> compiler().compile(seccomp, source, jsonPath));
     }
 
     @Override

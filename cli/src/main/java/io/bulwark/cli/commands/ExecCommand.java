@@ -90,7 +90,7 @@ public final class ExecCommand implements Command {
 
     private static Process readProcess(Path file) {
         try {
-            return CliJson.PROCESS.readValue(file.toFile());
+            return CliJson.process().readValue(file.toFile());
         } catch (IOException e) {
             throw new BulwarkException(file + ": " + e.getMessage(), e);
         }

@@ -1,10 +1,10 @@
 package io.bulwark.cli.commands;
 
 import io.bulwark.cli.CliContext;
-import io.bulwark.cli.CliJson;
 import io.bulwark.cli.Command;
 import io.bulwark.cli.Flags;
 import io.bulwark.cli.RuntimeFactory;
+import io.bulwark.core.state.StateJson;
 import java.util.List;
 
 /** {@code state}: prints the OCI state JSON. */
@@ -28,7 +28,7 @@ public final class StateCommand implements Command {
     public int run(CliContext ctx, List<String> args) throws Exception {
         Flags f = new Flags(name()).parse(args);
         f.requireArgs(1, "container id");
-        ctx.out().println(CliJson.PRETTY.writeValueAsString(RuntimeFactory.create(ctx).state(f.id())));
+        ctx.out().println(StateJson.oci(RuntimeFactory.create(ctx).state(f.id()), true));
         return 0;
     }
 }

@@ -16,14 +16,13 @@ import io.bulwark.core.state.ContainerState;
 import io.bulwark.core.state.ContainerStatus;
 import io.bulwark.core.state.OciState;
 import io.bulwark.core.state.ProcessInfo;
+import io.bulwark.core.state.Rfc3339;
 import io.bulwark.core.state.StateStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,9 +48,12 @@ public final class Runtime {
     public static final String WALL_CLOCK_ANNOTATION = io.bulwark.core.spec.WallClockLimit.ANNOTATION;
 
     private static final String ADMITTED_SPEC = "config.json";
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()
-        .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-        .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL);
+    /** Data binding for the stored configuration, made when a command first needs it (not by {@code state}). */
+    private static final class Json {
+        static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper()
+            .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL);
+    }
 
     private final StateStore store;
     private final Map<String, java.util.function.Supplier<Backend>> backends;
@@ -62,7 +64,7 @@ public final class Runtime {
     private final ProcessInfo processInfo;
     private final String tenant;
     private HookRunner hookRunner;
-    private static final System.Logger LOG = System.getLogger("io.bulwark.runtime");
+    private static final System.Logger LOG = io.bulwark.core.LazyLogger.of("io.bulwark.runtime");
     private final ContainerCgroups cgroups = new ContainerCgroups();
 
     private Runtime(Builder b) {
@@ -107,7 +109,7 @@ public final class Runtime {
             Map<String, String> annotations = spec.annotations() == null ? Map.of() : new LinkedHashMap<>(spec.annotations());
             Path rootfs = bundle.resolve(spec.root().path()).normalize();
             ContainerState state = new ContainerState(options.id(), bundle.toString(), rootfs.toString(),
-                backend.name(), 0, 0, false, OffsetDateTime.now(ZoneOffset.UTC).toString(),
+                backend.name(), 0, 0, false, Rfc3339.now(),
                 System.getProperty("user.name"), annotations.getOrDefault(io.bulwark.core.spec.AdmittedTenant.ANNOTATION,
                 tenant), annotations, null);
             store.write(state);
@@ -345,7 +347,7 @@ public final class Runtime {
             return null;
         }
         try {
-            return JSON.readValue(file.toFile(), Spec.class);
+            return Json.MAPPER.readValue(file.toFile(), Spec.class);
         } catch (IOException e) {
             throw new BulwarkException(file + ": unreadable: " + e.getMessage(), e);
         }
@@ -387,7 +389,7 @@ public final class Runtime {
         var allowed = admitted.linux() == null ? null : admitted.linux().resources();
         if (!Objects.equals(wanted, allowed)) {
             throw new BulwarkException("update: the tenant policy does not admit these limits (it would change "
-                + "linux.resources to " + JSON.valueToTree(allowed) + ")", 1);
+                + "linux.resources to " + Json.MAPPER.valueToTree(allowed) + ")", 1);
         }
         return updated;
     }
@@ -400,7 +402,7 @@ public final class Runtime {
         Path dir = store.dir(id);
         Path tmp = dir.resolve(ADMITTED_SPEC + ".tmp");
         try {
-            JSON.writeValue(tmp.toFile(), spec);
+            Json.MAPPER.writeValue(tmp.toFile(), spec);
             Files.move(tmp, dir.resolve(ADMITTED_SPEC), StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
@@ -410,7 +412,7 @@ public final class Runtime {
 
     private static void saveSpec(Path dir, Spec spec) {
         try {
-            JSON.writeValue(dir.resolve(ADMITTED_SPEC).toFile(), spec);
+            Json.MAPPER.writeValue(dir.resolve(ADMITTED_SPEC).toFile(), spec);
         } catch (IOException e) {
             throw new BulwarkException("cannot save the container's configuration: " + e.getMessage(), e);
         }

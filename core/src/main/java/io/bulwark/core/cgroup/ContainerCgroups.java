@@ -1,6 +1,12 @@
 package io.bulwark.core.cgroup;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.ByteArrayOutputStream;
+import java.util.LinkedHashMap;
 import io.bulwark.core.BulwarkException;
 import io.bulwark.core.plan.CgroupView;
 import io.bulwark.core.rootless.Caller;
@@ -27,9 +33,10 @@ import java.util.function.Supplier;
  */
 public final class ContainerCgroups {
     public static final String FILE = "cgroup.json";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** cgroup.json is read and written with the streaming API: every command on a container reads it. */
+    private static final JsonFactory JSON = new JsonFactory();
     private static final int SIGKILL = 9;
-    private static final System.Logger LOG = System.getLogger("io.bulwark.cgroup");
+    private static final System.Logger LOG = io.bulwark.core.LazyLogger.of("io.bulwark.cgroup");
 
     private final Supplier<CgroupEnvironment> environment;
     private final Caller caller;
@@ -231,7 +238,7 @@ public final class ContainerCgroups {
         Path tmp = stateDir.resolve(FILE + ".tmp");
         try {
             Files.createDirectories(stateDir);
-            Files.write(tmp, JSON.writeValueAsBytes(location));
+            Files.write(tmp, encode(location));
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -245,11 +252,87 @@ public final class ContainerCgroups {
     static Optional<CgroupLocation> load(Path stateDir) {
         Path file = stateDir.resolve(FILE);
         try {
-            return Optional.of(JSON.readValue(Files.readAllBytes(file), CgroupLocation.class));
+            return Optional.of(decode(Files.readAllBytes(file)));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
             throw new BulwarkException("cannot read " + file + ": " + e.getMessage(), 5);
+        }
+    }
+
+    /** {@code {"version":"V1","cgroupsPath":...,"dirs":{...},"isDefault":true}}, the form data binding wrote. */
+    static byte[] encode(CgroupLocation location) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("version", location.version().name());
+            if (location.cgroupsPath() != null) {
+                g.writeStringField("cgroupsPath", location.cgroupsPath());
+            }
+            g.writeObjectFieldStart("dirs");
+            for (Map.Entry<String, String> e : location.dirs().entrySet()) {
+                g.writeStringField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
+            g.writeBooleanField("isDefault", location.isDefault());
+            g.writeEndObject();
+        }
+        return out.toByteArray();
+    }
+
+    static CgroupLocation decode(byte[] json) throws IOException {
+        try (JsonParser p = JSON.createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new JsonParseException(p, "expected an object");
+            }
+            CgroupVersion version = null;
+            String path = null;
+            Map<String, String> dirs = null;
+            boolean isDefault = false;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                switch (name) {
+                    case "version" -> {
+                        String v = t == JsonToken.VALUE_STRING ? p.getText() : "";
+                        if (!v.equals("V1") && !v.equals("V2")) {
+                            throw new JsonParseException(p, "\"version\" must be \"V1\" or \"V2\"");
+                        }
+                        version = CgroupVersion.valueOf(v);
+                    }
+                    case "cgroupsPath" -> {
+                        if (t != JsonToken.VALUE_STRING && t != JsonToken.VALUE_NULL) {
+                            throw new JsonParseException(p, "\"cgroupsPath\" must be a string");
+                        }
+                        path = t == JsonToken.VALUE_NULL ? null : p.getText();
+                    }
+                    case "dirs" -> {
+                        if (t != JsonToken.START_OBJECT) {
+                            throw new JsonParseException(p, "\"dirs\" must be an object");
+                        }
+                        dirs = new LinkedHashMap<>();
+                        while (p.nextToken() == JsonToken.FIELD_NAME) {
+                            String key = p.currentName();
+                            if (p.nextToken() != JsonToken.VALUE_STRING) {
+                                throw new JsonParseException(p, "\"dirs." + key + "\" must be a string");
+                            }
+                            dirs.put(key, p.getText());
+                        }
+                    }
+                    case "isDefault" -> {
+                        if (t != JsonToken.VALUE_TRUE && t != JsonToken.VALUE_FALSE) {
+                            throw new JsonParseException(p, "\"isDefault\" must be a boolean");
+                        }
+                        isDefault = t == JsonToken.VALUE_TRUE;
+                    }
+                    default -> throw new JsonParseException(p, "unknown field \"" + name + "\"");
+                }
+            }
+            if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null || version == null
+                    || dirs == null) {
+                throw new JsonParseException(p, "incomplete cgroup location");
+            }
+            return new CgroupLocation(version, path, dirs, isDefault);
         }
     }
 }

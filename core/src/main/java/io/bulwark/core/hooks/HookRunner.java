@@ -1,10 +1,9 @@
 package io.bulwark.core.hooks;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bulwark.core.BulwarkException;
 import io.bulwark.core.spec.Hook;
 import io.bulwark.core.state.OciState;
+import io.bulwark.core.state.StateJson;
 import io.bulwark.core.sys.LibcSyscall;
 import io.bulwark.core.sys.Syscall;
 import io.bulwark.core.sys.Syscall.FileAction;
@@ -22,7 +21,6 @@ import java.util.List;
  * supplies (the shim's hook mode).
  */
 public final class HookRunner {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int OUTPUT_LIMIT = 64 * 1024;
 
     /** Starts a hook process with the given stdio and returns its pid (which this JVM can waitpid). */
@@ -51,12 +49,7 @@ public final class HookRunner {
         if (hooks == null) {
             return;
         }
-        byte[] stdin;
-        try {
-            stdin = JSON.writeValueAsBytes(state);
-        } catch (JsonProcessingException e) {
-            throw new BulwarkException("cannot encode the state for hooks: " + e.getMessage(), e);
-        }
+        byte[] stdin = StateJson.ociBytes(state);
         for (int i = 0; i < hooks.size(); i++) {
             runOne(phase + "[" + i + "]", hooks.get(i), stdin, launcher);
         }
@@ -179,11 +172,7 @@ public final class HookRunner {
 
     /** For tests and callers that want the state JSON exactly as hooks see it. */
     public static String stateJson(OciState state) {
-        try {
-            return JSON.writeValueAsString(state);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return StateJson.oci(state, false);
     }
 
 }

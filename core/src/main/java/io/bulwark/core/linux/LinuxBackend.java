@@ -58,7 +58,11 @@ public final class LinuxBackend implements Backend {
     static final String EXEC_FIFO = "exec.fifo";
     static final String START_HOOKS = "linux-start-hooks.json";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Data binding only for the rare files that need it (start hooks, a seccomp listener's state). */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
+
     private static final long SETUP_TIMEOUT_MS = 120_000;
 
     private final Syscall sys;
@@ -317,7 +321,7 @@ public final class LinuxBackend implements Backend {
             int s = sys.socket(Syscall.AF_UNIX, Syscall.SOCK_STREAM);
             try {
                 sys.connectUnix(s, listenerPath);
-                sys.sendmsg(s, JSON.writeValueAsBytes(state), new int[] {fd});
+                sys.sendmsg(s, Json.MAPPER.writeValueAsBytes(state), new int[] {fd});
             } finally {
                 closeQuietly(s);
             }
@@ -468,7 +472,7 @@ public final class LinuxBackend implements Backend {
             return;
         }
         try {
-            Files.write(file, JSON.writeValueAsBytes(startHooks));
+            Files.write(file, Json.MAPPER.writeValueAsBytes(startHooks));
         } catch (IOException e) {
             throw new BulwarkException("cannot save the startContainer hooks in " + file + ": " + e.getMessage(), e);
         }
@@ -480,7 +484,7 @@ public final class LinuxBackend implements Backend {
             return List.of();
         }
         try {
-            return JSON.readValue(file.toFile(), new TypeReference<List<Hook>>() {
+            return Json.MAPPER.readValue(file.toFile(), new TypeReference<List<Hook>>() {
             });
         } catch (IOException e) {
             throw new BulwarkException("cannot read " + file + ": " + e.getMessage(), e);

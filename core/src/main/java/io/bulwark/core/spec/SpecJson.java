@@ -54,7 +54,7 @@ public final class SpecJson {
     static final Map<String, String> UNSUPPORTED = Map.of(
         "$.linux.intelRdt", "Intel RDT is not supported by Bulwark");
 
-    private static final System.Logger LOG = System.getLogger("io.bulwark.core.spec");
+    private static final System.Logger LOG = io.bulwark.core.LazyLogger.of("io.bulwark.core.spec");
 
     static final ObjectMapper MAPPER = strictMapper(CONFIG_LIMITS, true, false);
 

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * is decided later, by the code that does it.
  */
 public final class SpecValidator {
-    private static final System.Logger LOG = System.getLogger("io.bulwark.core.spec");
+    private static final System.Logger LOG = io.bulwark.core.LazyLogger.of("io.bulwark.core.spec");
 
     /** SemVer 2.0.0, restricted to major version 1. */
     private static final Pattern OCI_VERSION = Pattern.compile(

@@ -1,9 +1,5 @@
 package io.bulwark.core.state;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import io.bulwark.core.BulwarkException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -42,11 +38,6 @@ public final class StateStore {
     private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS_LOCKS = new ConcurrentHashMap<>();
 
     private final Path root;
-    /** Shared by every store: mappers are thread-safe once configured, and a fresh one costs its caches again. */
-    private static final ObjectMapper JSON = new ObjectMapper()
-        .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-    private static final ObjectReader STATE_READER = JSON.readerFor(ContainerState.class);
-    private static final ObjectWriter STATE_WRITER = JSON.writerFor(ContainerState.class);
 
     public StateStore(Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -125,7 +116,7 @@ public final class StateStore {
         Path dir = dir(state.id());
         Path tmp = dir.resolve(STATE_FILE + ".tmp");
         try {
-            byte[] bytes = STATE_WRITER.writeValueAsBytes(state);
+            byte[] bytes = StateJson.write(state);
             Files.write(tmp, bytes);
             Files.move(tmp, dir.resolve(STATE_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
@@ -137,7 +128,7 @@ public final class StateStore {
     public Optional<ContainerState> read(String id) {
         Path file = dir(id).resolve(STATE_FILE);
         try {
-            return Optional.of(STATE_READER.readValue(Files.readAllBytes(file)));
+            return Optional.of(StateJson.read(Files.readAllBytes(file)));
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             return Optional.empty();
         } catch (IOException e) {

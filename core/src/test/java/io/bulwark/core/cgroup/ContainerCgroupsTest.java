@@ -91,6 +91,26 @@ class ContainerCgroupsTest {
     }
 
     /** The init has died: the fake kernel empties its cgroup in every hierarchy. */
+    @Test
+    void theLocationFileRoundTripsAndReadsWhatDataBindingWrote() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper databind = new com.fasterxml.jackson.databind.ObjectMapper();
+        java.util.Map<String, String> dirs = new java.util.LinkedHashMap<>();
+        dirs.put("memory", "memory/a \"b\"/c1");
+        dirs.put("name=systemd", "systemd/bulwark/c1");
+        for (CgroupLocation l : java.util.List.of(new CgroupLocation(CgroupVersion.V1, "bulwark/c1", dirs, true),
+                new CgroupLocation(CgroupVersion.V2, "/x/y", java.util.Map.of("", "x/y"), false))) {
+            byte[] ours = ContainerCgroups.encode(l);
+            assertEquals(databind.readTree(databind.writeValueAsBytes(l)), databind.readTree(ours));
+            assertEquals(l, ContainerCgroups.decode(ours));
+            assertEquals(l, ContainerCgroups.decode(databind.writeValueAsBytes(l)));
+        }
+        for (String bad : java.util.List.of("{\"version\":\"V3\",\"dirs\":{}}", "{\"dirs\":{}}",
+                "{\"version\":\"V1\",\"dirs\":{\"a\":1}}", "{\"version\":\"V1\",\"dirs\":{},\"x\":1}", "[]")) {
+            org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> ContainerCgroups.decode(bad.getBytes(java.nio.charset.StandardCharsets.UTF_8)), bad);
+        }
+    }
+
     private void initGone() {
         for (String dir : cgroups.require("c1", state).location().dirs().values()) {
             fs.put(dir + "/cgroup.procs", "");

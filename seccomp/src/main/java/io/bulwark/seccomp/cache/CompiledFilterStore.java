@@ -61,7 +61,7 @@ public final class CompiledFilterStore {
     private static final String SUFFIX = ".bpf";
     private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
-    private static final System.Logger LOG = System.getLogger(CompiledFilterStore.class.getName());
+    private static final System.Logger LOG = io.bulwark.core.LazyLogger.of(CompiledFilterStore.class.getName());
 
     private final Path dir;
     private final int uid;

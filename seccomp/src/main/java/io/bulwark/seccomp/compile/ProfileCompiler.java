@@ -20,7 +20,7 @@ import java.util.List;
  * builds and exports the program.
  */
 public final class ProfileCompiler {
-    private static final System.Logger LOG = System.getLogger(ProfileCompiler.class.getName());
+    private static final System.Logger LOG = io.bulwark.core.LazyLogger.of(ProfileCompiler.class.getName());
     /** SCMP_FLTATR_CTL_OPTIMIZE value for a binary tree of syscall numbers. */
     private static final int OPTIMIZE_BINARY_TREE = 2;
 

@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  * is a {@link BulwarkException} naming the file, the JSON path and what is wrong.
  */
 public final class ProfileResolver {
-    private static final System.Logger LOG = System.getLogger(ProfileResolver.class.getName());
+    private static final System.Logger LOG = io.bulwark.core.LazyLogger.of(ProfileResolver.class.getName());
 
     /**
      * Syscalls the shim itself makes after installing a filter and before execve (handing the notify listener fd

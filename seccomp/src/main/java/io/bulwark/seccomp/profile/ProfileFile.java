@@ -19,7 +19,7 @@ import java.util.Set;
  * {@code config.json}, whose {@code linux.seccomp} is taken.
  */
 public final class ProfileFile {
-    private static final System.Logger LOG = System.getLogger(ProfileFile.class.getName());
+    private static final System.Logger LOG = io.bulwark.core.LazyLogger.of(ProfileFile.class.getName());
     private static final Set<String> KNOWN = Set.of("defaultAction", "defaultErrnoRet", "architectures", "flags",
         "listenerPath", "listenerMetadata", "syscalls");
     private static final ObjectMapper MAPPER = new ObjectMapper()
