@@ -347,7 +347,9 @@ public final class Runtime {
             return null;
         }
         try {
-            return Json.MAPPER.readValue(file.toFile(), Spec.class);
+            byte[] json = Files.readAllBytes(file);
+            Spec spec = io.bulwark.core.spec.SpecParser.bindStored(json);
+            return spec != null ? spec : Json.MAPPER.readValue(json, Spec.class);
         } catch (IOException e) {
             throw new BulwarkException(file + ": unreadable: " + e.getMessage(), e);
         }
@@ -402,7 +404,7 @@ public final class Runtime {
         Path dir = store.dir(id);
         Path tmp = dir.resolve(ADMITTED_SPEC + ".tmp");
         try {
-            Json.MAPPER.writeValue(tmp.toFile(), spec);
+            Files.writeString(tmp, io.bulwark.core.spec.SpecWriter.toJson(spec));
             Files.move(tmp, dir.resolve(ADMITTED_SPEC), StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
@@ -412,7 +414,7 @@ public final class Runtime {
 
     private static void saveSpec(Path dir, Spec spec) {
         try {
-            Json.MAPPER.writeValue(dir.resolve(ADMITTED_SPEC).toFile(), spec);
+            Files.writeString(dir.resolve(ADMITTED_SPEC), io.bulwark.core.spec.SpecWriter.toJson(spec));
         } catch (IOException e) {
             throw new BulwarkException("cannot save the container's configuration: " + e.getMessage(), e);
         }

@@ -60,8 +60,12 @@ public record Features(
 
     /** Pretty-printed JSON, as {@code runc features} prints it. */
     public String toJson() {
+        String fast = RecordWriter.write(this, true);
+        if (fast != null) {
+            return fast + "\n";
+        }
         try {
-            return SpecJson.MAPPER.writeValueAsString(this) + "\n";
+            return SpecJson.mapper().writeValueAsString(this) + "\n";
         } catch (JsonProcessingException e) {
             throw new BulwarkException("cannot serialise the features document: " + e.getOriginalMessage(), e);
         }

@@ -25,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * record's components once, and nothing else.
  *
  * <p>It never decides what is wrong with a configuration: at the first value it would not bind exactly as
- * Jackson does under {@link SpecJson#MAPPER}'s strict rules (a value of another JSON type, a number out of range, a
+ * Jackson does under {@link SpecJson#mapper()}'s strict rules (a value of another JSON type, a number out of range, a
  * null inside an array or map, a record constructor that throws, a type it does not know), it gives up and returns
  * null, and the caller binds with Jackson, whose errors name the path and the problem. So a configuration either
  * binds to the same records as with Jackson or gets Jackson's error.
@@ -40,7 +40,7 @@ final class RecordBinder {
 
     private static final Unbound UNBOUND = new Unbound();
 
-    private record Component(String name, Type type, boolean unsigned) {
+    record Component(String name, Type type, boolean unsigned) {
     }
 
     private record Shape(Component[] components, Constructor<?> constructor, Map<String, Type> properties) {
@@ -80,6 +80,12 @@ final class RecordBinder {
      */
     static Map<String, Type> properties(Class<?> record) {
         return SHAPES.computeIfAbsent(record, RecordBinder::shape).properties();
+    }
+
+    /** The components of a record as the binder reads them (JSON name, type, uint64), or null when only Jackson can. */
+    static Component[] components(Class<?> record) {
+        Shape shape = SHAPES.computeIfAbsent(record, RecordBinder::shape);
+        return shape.constructor() == null ? null : shape.components();
     }
 
     private static Object value(JsonNode node, Type type, boolean unsigned) throws Unbound {

@@ -29,7 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The one strict Jackson set-up for the files Bulwark reads: strict on types (no "1" for 1, no 1 for "1", no 1.5
  * for an integer, no number for an enum), strict on syntax (duplicate keys, trailing content) and bounded (size,
- * nesting depth, string, name and number length). OCI configuration files ({@link #MAPPER}) are also strict on
+ * nesting depth, string, name and number length). OCI configuration files ({@link #mapper()}) are also strict on
  * nulls inside arrays and maps and tolerant of unknown fields, as the spec demands; other formats (tenant
  * policies, the runtime configuration) choose for themselves through {@link #strictMapper}.
  */
@@ -56,7 +56,15 @@ public final class SpecJson {
 
     private static final System.Logger LOG = io.bulwark.core.LazyLogger.of("io.bulwark.core.spec");
 
-    static final ObjectMapper MAPPER = strictMapper(CONFIG_LIMITS, true, false);
+    /** Made on first use: a well-formed configuration is read without it ({@link SpecTree}, {@link RecordBinder}). */
+    private static final class Strict {
+        static final ObjectMapper MAPPER = strictMapper(CONFIG_LIMITS, true, false);
+    }
+
+    /** The strict mapper for OCI configuration files. */
+    static ObjectMapper mapper() {
+        return Strict.MAPPER;
+    }
 
     private SpecJson() {
     }

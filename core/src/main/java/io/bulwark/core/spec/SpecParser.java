@@ -99,6 +99,16 @@ public final class SpecParser {
         return parse(bytes, name);
     }
 
+    /**
+     * A configuration Bulwark stored itself (the admitted one in a container's state directory) bound without data
+     * binding, or null when it does not bind exactly (the caller then reads it with a mapper). No validation: it
+     * was validated before it was stored.
+     */
+    public static Spec bindStored(byte[] json) {
+        JsonNode tree = SpecTree.read(json);
+        return tree == null ? null : RecordBinder.bind(tree, Spec.class);
+    }
+
     public static Spec parse(byte[] json, String name) {
         return bind(json, name, true);
     }
@@ -107,14 +117,22 @@ public final class SpecParser {
         List<String[]> unknown;
         Spec spec;
         try {
-            JsonNode tree = SpecJson.MAPPER.readTree(json);
+            // the common case without the strict mapper: a document the streaming parser reads as the mapper
+            // would, whose tree binds exactly; anything else is read again by the mapper, for its exact errors
+            JsonNode tree = SpecTree.read(json);
+            spec = tree == null ? null : RecordBinder.bind(tree, Spec.class);
+            if (spec == null) {
+                tree = SpecJson.mapper().readTree(json);
+            }
             if (tree == null || tree.isMissingNode()) {
                 throw SpecException.of(name, JsonPaths.ROOT, "the configuration is empty", null);
             }
             unknown = SpecJson.unknownFields(tree, Spec.class, JsonPaths.ROOT);
-            spec = RecordBinder.bind(tree, Spec.class);
             if (spec == null) {
-                spec = SpecJson.MAPPER.treeToValue(tree, Spec.class); // Jackson's binding: exact errors
+                spec = RecordBinder.bind(tree, Spec.class);
+            }
+            if (spec == null) {
+                spec = SpecJson.mapper().treeToValue(tree, Spec.class); // Jackson's binding: exact errors
             }
         } catch (JacksonException e) {
             throw translate(e, name);

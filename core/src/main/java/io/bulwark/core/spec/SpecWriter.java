@@ -16,8 +16,12 @@ public final class SpecWriter {
     }
 
     public static String toJson(Spec spec) {
+        String fast = RecordWriter.write(spec, true);
+        if (fast != null) {
+            return fast + "\n";
+        }
         try {
-            return SpecJson.MAPPER.writeValueAsString(spec) + "\n";
+            return SpecJson.mapper().writeValueAsString(spec) + "\n";
         } catch (JsonProcessingException e) {
             throw new BulwarkException("cannot serialise the configuration: " + e.getOriginalMessage(), e);
         }

@@ -34,7 +34,7 @@ class FeaturesTest {
             .annotation("org.opencontainers.runtime-spec.version", "1.2.0")
             .potentiallyUnsafeConfigAnnotations(List.of("bulwark."))
             .build();
-        JsonNode json = SpecJson.MAPPER.readTree(f.toJson());
+        JsonNode json = SpecJson.mapper().readTree(f.toJson());
         assertEquals("1.2.0", json.get("ociVersionMax").asText());
         assertTrue(json.get("linux").get("cgroup").get("v1").asBoolean());
         assertTrue(json.get("linux").get("seccomp").get("enabled").asBoolean());

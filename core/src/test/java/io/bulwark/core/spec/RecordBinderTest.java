@@ -18,7 +18,7 @@ class RecordBinderTest {
     private static final SpecProperties GENERATORS = new SpecProperties();
 
     private static JsonNode tree(String json) throws Exception {
-        return SpecJson.MAPPER.readTree(json);
+        return SpecJson.mapper().readTree(json);
     }
 
     private static void bindsAsJacksonOrGivesUp(String json) throws Exception {
@@ -33,7 +33,7 @@ class RecordBinderTest {
         }
         Spec fast = RecordBinder.bind(tree, Spec.class);
         if (fast != null) {
-            assertEquals(SpecJson.MAPPER.treeToValue(tree, Spec.class), fast, json);
+            assertEquals(SpecJson.mapper().treeToValue(tree, Spec.class), fast, json);
         }
     }
 
@@ -43,7 +43,7 @@ class RecordBinderTest {
                 SpecWriter.toJson(DefaultSpec.rootless(1000, 1000)))) {
             Spec fast = RecordBinder.bind(tree(json), Spec.class);
             assertNotNull(fast, json);
-            assertEquals(SpecJson.MAPPER.treeToValue(tree(json), Spec.class), fast);
+            assertEquals(SpecJson.mapper().treeToValue(tree(json), Spec.class), fast);
         }
     }
 

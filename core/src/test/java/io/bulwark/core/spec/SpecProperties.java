@@ -150,7 +150,7 @@ class SpecProperties {
     private static String mutate(Random random) {
         JsonNode config;
         try {
-            config = SpecJson.MAPPER.readTree(SpecFixtures.fullConfig());
+            config = SpecJson.mapper().readTree(SpecFixtures.fullConfig());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
