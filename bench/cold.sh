@@ -2,7 +2,7 @@
 # Cold start of the JVM command line: JDK 25 with the AOT cache (lib/bulwark.aot, where the build made one), JDK 17
 # with the class-data-sharing archive (lib/bulwark.jsa) and JDK 17 without it.
 #
-#   bench/cold.sh [-n RUNS] [COMMAND...]     default commands: "--version" and "state <missing id>"
+#   bench/cold.sh [-n RUNS] [COMMAND...]     default commands: "--version", "features" and "state <missing id>"
 #
 # The variants take turns (A B C A B C); "none" is a copy of the distribution without lib/bulwark.jsa and
 # lib/bulwark.aot (the JDK's own base archive still applies). BULWARK_NO_SERVER=1 keeps the resident server out.
@@ -23,7 +23,7 @@ aot=0
 [ -f "$dist/lib/bulwark.aot" ] && [ -x "$aot_java" ] && aot=1
 export BULWARK_NO_SERVER=1
 commands=("$@")
-[ ${#commands[@]} -gt 0 ] || commands=("--version" "--root $work/root state missing-id")
+[ ${#commands[@]} -gt 0 ] || commands=("--version" "features" "--root $work/root state missing-id")
 median() { # FIELD FILE
   awk -v f="$1" '{print $f}' "$2" | sort -g | awk '{v[NR]=$1} END {m=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2; printf "%.1f (%.1f-%.1f)", m, v[1], v[NR]}'
 }

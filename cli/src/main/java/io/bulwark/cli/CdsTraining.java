@@ -24,6 +24,7 @@ public final class CdsTraining {
     }
 
     public static void main(String[] args) throws IOException {
+        Distribution.configure(System.getProperty("bulwark.home"));
         Path work = Files.createTempDirectory("bulwark-cds");
         PrintStream sink = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
         try {

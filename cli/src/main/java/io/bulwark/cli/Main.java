@@ -20,6 +20,7 @@ public final class Main {
     }
 
     public static void main(String[] argv) {
+        Distribution.configure(System.getProperty("bulwark.home"));
         int code = run(Arrays.asList(argv), System.out, System.err);
         System.out.flush();
         System.exit(code);

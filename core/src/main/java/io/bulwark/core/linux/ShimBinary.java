@@ -18,6 +18,11 @@ import java.io.InputStream;
  */
 public final class ShimBinary {
     static final String RESOURCE = "/io/bulwark/core/native/bulwark-shim";
+    /**
+     * A file holding the same shim (a distribution lays it beside its jars): read as is, where the class path copy
+     * is inflated out of a jar, which costs a cold {@code create} milliseconds.
+     */
+    public static final String FILE_PROPERTY = "bulwark.shim";
 
     private static volatile ShimBinary host;
     private static volatile byte[] bytes;
@@ -65,11 +70,21 @@ public final class ShimBinary {
         return fd;
     }
 
-    /** The shim's bytes, read from the class path once. */
+    /** The shim's bytes, read once: from {@value #FILE_PROPERTY} when set, else from the class path. */
     static byte[] load() {
         byte[] b = bytes;
         if (b != null) {
             return b;
+        }
+        String file = System.getProperty(FILE_PROPERTY);
+        if (file != null) {
+            try {
+                b = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(file));
+                bytes = b;
+                return b;
+            } catch (IOException e) {
+                throw new BulwarkException("cannot read the shim binary " + file + ": " + e.getMessage(), e);
+            }
         }
         try (InputStream in = ShimBinary.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
