@@ -23,6 +23,23 @@ public final class CdsTraining {
     private CdsTraining() {
     }
 
+    /**
+     * The disk cache's read path: a later command finds the default filter on disk (the training's own create may
+     * only have compiled and written it, the process's memory cache answering the rest), and the classes that read
+     * and check it must be in the archive too. A cache of the training's own, so the build machine's is untouched.
+     */
+    private static void trainSeccompDiskCache(Path dir) {
+        try {
+            io.bulwark.core.spec.Seccomp profile = io.bulwark.seccomp.profile.DefaultProfile.forCapabilities(null);
+            for (int pass = 0; pass < 2; pass++) { // compile and write, then read back and verify
+                new io.bulwark.seccomp.LibseccompSeccompCompiler(io.bulwark.seccomp.cache.FilterCache.at(dir))
+                    .compile(profile, "training", "$.linux.seccomp");
+            }
+        } catch (RuntimeException e) {
+            // no libseccomp on the build machine: nothing to train
+        }
+    }
+
     public static void main(String[] args) throws IOException {
         Distribution.configure(System.getProperty("bulwark.home"));
         Path work = Files.createTempDirectory("bulwark-cds");
@@ -69,6 +86,9 @@ public final class CdsTraining {
             for (List<String> argv : lines) {
                 Main.run(argv, sink, sink);
             }
+            trainSeccompDiskCache(Files.createDirectory(work.resolve("seccomp-cache"),
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"))));
         } finally {
             try (Stream<Path> paths = Files.walk(work)) {
                 for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {

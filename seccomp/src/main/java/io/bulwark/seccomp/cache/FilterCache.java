@@ -7,6 +7,7 @@ import io.bulwark.core.spi.SeccompProgram;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -39,11 +40,15 @@ public final class FilterCache {
 
     private static volatile FilterCache shared;
 
-    private final Map<Seccomp, SeccompProgram> memory = new LinkedHashMap<>(16, 0.75f, true) {
+    /**
+     * Keyed by the profile's canonical bytes, equal exactly when the profiles are: hashing them starts no record
+     * {@code hashCode} (each record type's first one spins method handles, which a cold command pays for).
+     */
+    private final Map<ByteBuffer, SeccompProgram> memory = new LinkedHashMap<>(16, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Seccomp, SeccompProgram> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<ByteBuffer, SeccompProgram> eldest) {
             return size() > MEMORY_ENTRIES;
         }
     };
@@ -85,8 +90,9 @@ public final class FilterCache {
 
     /** The program for {@code profile}: from memory, else from disk (verified), else from {@code compile}. */
     public SeccompProgram get(Seccomp profile, Supplier<SeccompProgram> compile) {
+        ByteBuffer id = ByteBuffer.wrap(canonical(profile));
         synchronized (memory) {
-            SeccompProgram p = memory.get(profile);
+            SeccompProgram p = memory.get(id);
             if (p != null) {
                 return p;
             }
@@ -101,7 +107,7 @@ public final class FilterCache {
             }
         }
         synchronized (memory) {
-            memory.put(profile, p);
+            memory.put(id, p);
         }
         return p;
     }
@@ -121,6 +127,16 @@ public final class FilterCache {
             out.writeUTF(KEY_FORMAT);
             writeString(out, env);
             canonical(out, profile);
+        } catch (IOException e) {
+            throw new IllegalStateException(e); // a byte array stream does not fail
+        }
+        return bytes.toByteArray();
+    }
+
+    private static byte[] canonical(Seccomp profile) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
+            canonical(new DataOutputStream(bytes), profile);
         } catch (IOException e) {
             throw new IllegalStateException(e); // a byte array stream does not fail
         }
