@@ -15,6 +15,7 @@ import io.bulwark.core.spec.Mount;
 import io.bulwark.core.spec.Namespace;
 import io.bulwark.core.spec.Process;
 import io.bulwark.core.spec.Spec;
+import io.bulwark.core.spec.WallClockLimit;
 import io.bulwark.core.state.ProcessInfo;
 import io.bulwark.vmm.guest.GuestImage;
 import io.bulwark.vmm.guest.GuestKernel;
@@ -43,7 +44,10 @@ public final class VmBackend implements Backend {
     public static final String KERNEL_ANNOTATION = "io.bulwark.vm.kernel";
     /** Annotation replacing the guest kernel command line. */
     public static final String CMDLINE_ANNOTATION = "io.bulwark.vm.cmdline";
-    /** Annotation giving the guest a wall-clock limit in whole seconds: past it the VMM stops the VM (exit 124). */
+    /**
+     * Annotation giving the guest a wall-clock limit in whole seconds: past it the VMM stops the VM (exit 124). A
+     * tenant's {@link WallClockLimit} applies as well; the smaller wins.
+     */
     public static final String TIMEOUT_ANNOTATION = "io.bulwark.vm.timeout";
     static final String INITRAMFS = "vm-initramfs.cpio";
     static final int SIGKILL = 9;
@@ -110,8 +114,21 @@ public final class VmBackend implements Backend {
         return new ContainerProcess(pid, start.getAsLong());
     }
 
-    /** The guest's wall-clock limit from {@link #TIMEOUT_ANNOTATION}, 0 for none. */
+    /**
+     * The guest's wall-clock limit in seconds, 0 for none: the smaller of {@link #TIMEOUT_ANNOTATION} and the
+     * tenant's {@link WallClockLimit} (set by admission, which the linux backend's shim enforces). The VMM's own
+     * timeout enforces it, so it holds for a detached container too, with nobody waiting.
+     */
     static long timeoutSeconds(Map<String, String> ann) {
+        long vm = vmTimeoutSeconds(ann);
+        Long tenant = WallClockLimit.seconds(ann);
+        if (tenant == null) {
+            return vm;
+        }
+        return vm == 0 ? tenant : Math.min(vm, tenant);
+    }
+
+    private static long vmTimeoutSeconds(Map<String, String> ann) {
         String v = ann.get(TIMEOUT_ANNOTATION);
         if (v == null) {
             return 0;
