@@ -69,6 +69,7 @@ public final class VmBuilder {
     private String cmdline = "";
     private long memoryMib = DEFAULT_MEMORY_MIB;
     private int vcpus = DEFAULT_VCPUS;
+    private int kvmFd = -1;
     private OutputStream console = OutputStream.nullOutputStream();
 
     public VmBuilder() {
@@ -113,6 +114,12 @@ public final class VmBuilder {
             throw new BulwarkException("vCPU count must be between 1 and " + MpTable.MAX_CPUS + ", not " + n);
         }
         this.vcpus = n;
+        return this;
+    }
+
+    /** Uses the open /dev/kvm descriptor {@code fd} (the VM owns it from {@link #build} on) instead of opening it. */
+    public VmBuilder kvmDevice(int fd) {
+        this.kvmFd = fd;
         return this;
     }
 
@@ -165,7 +172,7 @@ public final class VmBuilder {
     public Vm build() {
         long memory = memoryMib * GuestLayout.MIB;
         Placement placement = place(memory);
-        Kvm kvm = Kvm.open(sys);
+        Kvm kvm = kvmFd >= 0 ? Kvm.adopt(sys, kvmFd) : Kvm.open(sys);
         Vm vm = null;
         VmFd vmFd = null;
         long[][] regions = GuestLayout.ramRegions(memory);

@@ -7,6 +7,7 @@ import io.bulwark.core.BulwarkException;
 import io.bulwark.vmm.VmBuilder;
 import io.bulwark.vmm.kvm.NativeSyscalls;
 import io.bulwark.vmm.kvm.Syscalls;
+import io.bulwark.vmm.process.VmmJail;
 import io.bulwark.vmm.process.VmmLaunch;
 import io.bulwark.vmm.process.VmmProcess;
 import java.io.IOException;
@@ -100,16 +101,17 @@ public final class VmCommand implements Command {
             check.initrd(read(initrd, "--initrd"));
         }
         check.validate();
+        VmmJail jail = VmmJail.fromEnvironment(System.getenv(VmmJail.USER_ENV));
         Path dir = privateDirectory();
         try {
-            return boot(ctx, new VmmLaunch(Path.of(kernel).toAbsolutePath(),
+            return boot(ctx, jail, new VmmLaunch(Path.of(kernel).toAbsolutePath(),
                 initrd == null ? null : Path.of(initrd).toAbsolutePath(), cmdline, memory, vcpus, timeout, dir, true));
         } finally {
             deleteTree(dir);
         }
     }
 
-    private int boot(CliContext ctx, VmmLaunch launch) throws InterruptedException {
+    private int boot(CliContext ctx, VmmJail jail, VmmLaunch launch) throws InterruptedException {
         Path fifo = launch.stateDir().resolve(VmmLaunch.START_FIFO);
         sys.mkfifo(fifo.toString(), 0600);
         // Opened at once (non-blocking, so before the VMM exists): the VMM's open for writing completes as soon as
@@ -126,7 +128,7 @@ public final class VmCommand implements Command {
             }
         });
         try {
-            java.lang.Process p = VmmProcess.spawn(launch, ctx.invocation().stdio(), true);
+            java.lang.Process p = VmmProcess.spawn(launch, jail, ctx.invocation().stdio(), true);
             vmm.set(p);
             if (stopSignal.get() != 0) {
                 sys.kill((int) p.pid(), stopSignal.get());
@@ -142,7 +144,10 @@ public final class VmCommand implements Command {
         }
     }
 
-    /** A directory only root can enter, for the VMM's ready and error files and its start FIFO. */
+    /**
+     * A directory only root can enter, for the VMM's ready and error files and its start FIFO (given to the VMM's
+     * user when it starts).
+     */
     private static Path privateDirectory() {
         try {
             return Files.createTempDirectory("bulwark-vm-boot-",

@@ -15,6 +15,7 @@ import io.bulwark.cli.SignalSource;
 import io.bulwark.core.backend.Stdio;
 import io.bulwark.vmm.kvm.NativeSyscalls;
 import io.bulwark.vmm.kvm.Syscalls;
+import io.bulwark.vmm.process.VmmJail;
 import io.bulwark.vmm.process.VmmMain;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -179,6 +180,22 @@ class VmCommandTest {
         return new Running(exit, vmms.get(0), state);
     }
 
+    /** What the process holds open besides stdio, the JVM's jars and its pipes, event and anonymous files. */
+    private static List<String> openFiles(Path proc) throws Exception {
+        List<String> files = new java.util.ArrayList<>();
+        try (var s = Files.list(proc.resolve("fd"))) {
+            for (Path fd : s.toList()) {
+                int n = Integer.parseInt(fd.getFileName().toString());
+                String target = Files.readSymbolicLink(fd).toString();
+                if (n > 2 && target.startsWith("/") && !target.endsWith(".jar") && !target.endsWith("/modules")
+                        && !target.startsWith("/dev/urandom") && !target.startsWith("/dev/random")) {
+                    files.add(target);
+                }
+            }
+        }
+        return files;
+    }
+
     private static Map<String, String> status(Path procDir) throws Exception {
         Map<String, String> m = new HashMap<>();
         for (String line : Files.readAllLines(procDir.resolve("status"))) {
@@ -201,6 +218,14 @@ class VmCommandTest {
             assertEquals(0, Long.parseLong(st.get("CapBnd"), 16), st.toString());
             assertEquals(0, Long.parseLong(st.get("CapEff"), 16), st.toString());
             assertEquals(0, Long.parseLong(st.get("CapPrm"), 16), st.toString());
+            String id = Long.toString(VmmJail.DEFAULT_ID);
+            assertEquals(List.of(id, id, id, id), List.of(st.get("Uid").split("\\s+")), st.get("Uid"));
+            assertEquals(List.of(id, id, id, id), List.of(st.get("Gid").split("\\s+")), st.get("Gid"));
+            for (String ns : VmmJail.NAMESPACES) {
+                assertFalse(Files.readSymbolicLink(proc.resolve("ns/" + ns))
+                    .equals(Files.readSymbolicLink(Path.of("/proc/self/ns/" + ns))), ns + " namespace of its own");
+            }
+            assertEquals(List.of("/dev/kvm"), openFiles(proc), "descriptors beyond stdio");
             try (var tasks = Files.list(proc.resolve("task"))) {
                 for (Path task : tasks.toList()) {
                     assertEquals("2", status(task).get("Seccomp"), "seccomp filter mode on every thread: " + task);

@@ -6,7 +6,6 @@ import io.bulwark.core.backend.ContainerProcess;
 import io.bulwark.core.backend.ContainerRecord;
 import io.bulwark.core.backend.CreateRequest;
 import io.bulwark.core.backend.ExecRequest;
-import io.bulwark.core.backend.Stdio;
 import io.bulwark.core.plan.Plan;
 import io.bulwark.core.plan.SeccompPlan;
 import io.bulwark.core.plan.SpecConverter;
@@ -22,11 +21,13 @@ import io.bulwark.vmm.guest.GuestKernel;
 import io.bulwark.vmm.kvm.NativeSyscalls;
 import io.bulwark.vmm.kvm.Syscalls;
 import io.bulwark.vmm.process.VmmLaunch;
+import io.bulwark.vmm.process.VmmJail;
 import io.bulwark.vmm.process.VmmProcess;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,8 @@ public final class VmBackend implements Backend {
      */
     public static final String TIMEOUT_ANNOTATION = "io.bulwark.vm.timeout";
     static final String INITRAMFS = "vm-initramfs.cpio";
+    /** The VMM's own directory (its user's, mode 0700): start FIFO, ready and error files, staged class path. */
+    static final String VMM_DIR = "vmm";
     static final int SIGKILL = 9;
     static final int ESRCH = 3;
     private static final long READY_TIMEOUT_MS = 60_000;
@@ -92,21 +95,31 @@ public final class VmBackend implements Backend {
                 + (ann.containsKey(KERNEL_ANNOTATION) ? " (annotation " + KERNEL_ANNOTATION + ")"
                 : "; scripts/fetch-guest-kernel.sh puts one there"));
         }
+        VmmJail jail = VmmJail.fromEnvironment(System.getenv(VmmJail.USER_ENV));
         Path initramfs = r.stateDir().resolve(INITRAMFS);
+        Path vmmDir = r.stateDir().resolve(VMM_DIR);
+        int pid;
         try {
-            Files.write(initramfs, image.initramfs());
-            Path fifo = r.stateDir().resolve(VmmLaunch.START_FIFO);
-            Files.deleteIfExists(fifo);
-            sys.mkfifo(fifo.toString(), 0600);
-        } catch (IOException e) {
-            throw new BulwarkException("cannot prepare the VM in " + r.stateDir() + ": " + e.getMessage(), e);
+            try {
+                Files.write(initramfs, image.initramfs());
+                deleteTree(vmmDir);
+                Files.createDirectory(vmmDir, PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwx------")));
+                sys.mkfifo(vmmDir.resolve(VmmLaunch.START_FIFO).toString(), 0600);
+            } catch (IOException e) {
+                throw new BulwarkException("cannot prepare the VM in " + r.stateDir() + ": " + e.getMessage(), e);
+            }
+            VmmLaunch launch = new VmmLaunch(kernel.toAbsolutePath(), initramfs.toAbsolutePath(),
+                ann.getOrDefault(CMDLINE_ANNOTATION, GuestKernel.CMDLINE), sizing.memoryMib(), sizing.vcpus(),
+                timeout == 0 ? null : Duration.ofSeconds(timeout), vmmDir.toAbsolutePath(), confine);
+            java.lang.Process vmm = VmmProcess.spawn(launch, jail, r.stdio(), false);
+            pid = (int) vmm.pid();
+            children.put(pid, vmm);
+            awaitReady(vmm, vmmDir);
+        } catch (RuntimeException e) {
+            removeFiles(r.stateDir());
+            throw e;
         }
-        VmmLaunch launch = new VmmLaunch(kernel, initramfs, ann.getOrDefault(CMDLINE_ANNOTATION, GuestKernel.CMDLINE),
-            sizing.memoryMib(), sizing.vcpus(), timeout == 0 ? null : Duration.ofSeconds(timeout), r.stateDir(), confine);
-        java.lang.Process vmm = spawn(launch, r.stdio());
-        int pid = (int) vmm.pid();
-        children.put(pid, vmm);
-        awaitReady(vmm, r.stateDir());
         OptionalLong start = processes.startTime(pid);
         if (start.isEmpty()) {
             throw new BulwarkException("the VMM process " + pid + " ended during create");
@@ -203,10 +216,6 @@ public final class VmBackend implements Backend {
         return GuestImage.of(init, linux.uidMappings(), linux.gidMappings());
     }
 
-    private java.lang.Process spawn(VmmLaunch launch, Stdio stdio) {
-        return VmmProcess.spawn(launch, stdio, false);
-    }
-
     private void awaitReady(java.lang.Process vmm, Path stateDir) {
         try {
             VmmProcess.awaitReady(vmm, stateDir, READY_TIMEOUT_MS);
@@ -228,7 +237,7 @@ public final class VmBackend implements Backend {
     @Override
     public void start(ContainerRecord c) {
         requireAlive(c);
-        Path fifo = c.stateDir().resolve(VmmLaunch.START_FIFO);
+        Path fifo = c.stateDir().resolve(VMM_DIR).resolve(VmmLaunch.START_FIFO);
         // Opening for reading completes the VMM's open for writing; its byte says it has gone on.
         try (FileInputStream in = new FileInputStream(fifo.toFile())) {
             if (in.read() < 0) {
@@ -304,11 +313,26 @@ public final class VmBackend implements Backend {
                 exitValue(child); // reap
             }
         }
-        for (String f : new String[] {INITRAMFS, VmmLaunch.START_FIFO, VmmLaunch.READY_FILE, VmmLaunch.ERROR_FILE}) {
-            try {
-                Files.deleteIfExists(c.stateDir().resolve(f));
-            } catch (IOException e) {
-                throw new BulwarkException("cannot remove " + c.stateDir().resolve(f) + ": " + e.getMessage(), e);
+        removeFiles(c.stateDir());
+    }
+
+    /** Removes what {@code create} put in a container's state directory. */
+    private static void removeFiles(Path stateDir) {
+        try {
+            Files.deleteIfExists(stateDir.resolve(INITRAMFS));
+            deleteTree(stateDir.resolve(VMM_DIR));
+        } catch (IOException e) {
+            throw new BulwarkException("cannot remove the VM's files in " + stateDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
             }
         }
     }

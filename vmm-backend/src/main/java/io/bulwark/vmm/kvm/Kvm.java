@@ -19,7 +19,14 @@ public final class Kvm implements AutoCloseable {
     }
 
     public static Kvm open(Syscalls sys) {
-        int fd = sys.open(DEVICE, Syscalls.O_RDWR | Syscalls.O_CLOEXEC);
+        return adopt(sys, sys.open(DEVICE, Syscalls.O_RDWR | Syscalls.O_CLOEXEC));
+    }
+
+    /**
+     * The KVM system descriptor {@code fd}, opened by someone else (the VMM process's launcher: the VMM itself runs
+     * as a user that may not open /dev/kvm). Closed with this object.
+     */
+    public static Kvm adopt(Syscalls sys, int fd) {
         Kvm kvm = new Kvm(sys, fd);
         long version = sys.ioctl(fd, KvmIoctls.KVM_GET_API_VERSION, 0);
         if (version != API_VERSION) {

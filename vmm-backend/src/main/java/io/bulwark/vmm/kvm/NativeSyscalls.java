@@ -26,6 +26,8 @@ public final class NativeSyscalls implements Syscalls {
 
         @SaveError int close(int fd);
 
+        @SaveError long read(int fd, @jnr.ffi.annotations.Out byte[] buf, @size_t long count);
+
         @SaveError long ioctl(int fd, long request, long arg);
 
         @SaveError long ioctl(int fd, long request, byte[] arg);
@@ -89,6 +91,12 @@ public final class NativeSyscalls implements Syscalls {
     @Override
     public void close(int fd) {
         libc.close(fd);
+    }
+
+    @Override
+    public int read(int fd, byte[] buf) {
+        long r = libc.read(fd, buf, buf.length);
+        return r < 0 ? -errno() : (int) r;
     }
 
     @Override

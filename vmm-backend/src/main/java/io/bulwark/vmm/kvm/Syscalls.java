@@ -23,6 +23,9 @@ public interface Syscalls {
 
     void close(int fd);
 
+    /** read(2) into {@code buf} from its start; returns the byte count (0 at end of file) or -errno. */
+    int read(int fd, byte[] buf);
+
     /** ioctl with a scalar (or native address) argument; returns the result or {@code -errno}. */
     long ioctl(int fd, long request, long arg);
 

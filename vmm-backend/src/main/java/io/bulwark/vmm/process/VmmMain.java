@@ -7,6 +7,7 @@ import io.bulwark.vmm.Vm;
 import io.bulwark.vmm.VmBuilder;
 import io.bulwark.vmm.VmOutcome;
 import io.bulwark.vmm.kvm.NativeSyscalls;
+import io.bulwark.vmm.kvm.Syscalls;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -41,10 +42,23 @@ public final class VmmMain {
         Path state = launch.stateDir();
         Vm vm;
         try {
-            VmBuilder b = new VmBuilder().name("vmm").kernel(launch.kernel().toString(), Files.readAllBytes(launch.kernel()))
-                .cmdline(launch.cmdline()).memoryMib(launch.memoryMib()).vcpus(launch.vcpus()).console(System.out);
-            if (launch.initrd() != null) {
-                b.initrd(Files.readAllBytes(launch.initrd()));
+            VmBuilder b = new VmBuilder().name("vmm").cmdline(launch.cmdline()).memoryMib(launch.memoryMib())
+                .vcpus(launch.vcpus()).console(System.out);
+            if (launch.confine()) {
+                // Jailed: the launcher opened what this user may not (see VmmJail).
+                Syscalls sys = NativeSyscalls.get();
+                b.kernel(launch.kernel().toString(), readAll(sys, VmmJail.KERNEL_FD, launch.kernel()));
+                if (launch.initrd() != null) {
+                    b.initrd(readAll(sys, VmmJail.INITRD_FD, launch.initrd()));
+                }
+                sys.close(VmmJail.KERNEL_FD);
+                sys.close(VmmJail.INITRD_FD);
+                b.kvmDevice(VmmJail.KVM_FD);
+            } else {
+                b.kernel(launch.kernel().toString(), Files.readAllBytes(launch.kernel()));
+                if (launch.initrd() != null) {
+                    b.initrd(Files.readAllBytes(launch.initrd()));
+                }
             }
             vm = b.build();
         } catch (IOException | RuntimeException e) {
@@ -91,6 +105,25 @@ public final class VmmMain {
             return 1;
         } finally {
             closeQuietly(vm);
+        }
+    }
+
+    /** The whole file open as {@code fd} (named {@code file} in errors). */
+    static byte[] readAll(Syscalls sys, int fd, Path file) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        byte[] buf = new byte[1 << 16];
+        while (true) {
+            int n = sys.read(fd, buf);
+            if (n == -Syscalls.EINTR) {
+                continue;
+            }
+            if (n < 0) {
+                throw new BulwarkException("cannot read " + file + " (descriptor " + fd + "): " + sys.strerror(-n), -n);
+            }
+            if (n == 0) {
+                return out.toByteArray();
+            }
+            out.write(buf, 0, n);
         }
     }
 

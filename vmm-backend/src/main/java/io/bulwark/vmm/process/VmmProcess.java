@@ -10,45 +10,52 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Starting the VMM as its own process, shared by the vm backend ({@code create}) and {@code bulwark vm boot}: the
- * same JVM and class path, the confinement prefix ({@link VmmConfinement#launcherPrefix}) and the JVM options that
- * keep it inside its allowlist.
+ * Starting the VMM as its own process, shared by the vm backend ({@code create}) and {@code bulwark vm boot}: its
+ * jail ({@link VmmJail}: descriptors, namespaces, an unprivileged user, no capabilities, no_new_privs), the same
+ * JVM and class path, and the JVM options that keep it inside its seccomp allowlist.
  */
 public final class VmmProcess {
     private VmmProcess() {
     }
 
     /**
-     * The command that starts the VMM process: without capabilities (when confined), same JVM and class path.
+     * The command that starts the VMM process: confined, through its jail's launcher (see {@link VmmJail}); else
+     * (tests that inspect the VMM with tools it would refuse) plain. Same JVM; the class path as the jail's user can
+     * read it.
      *
      * @param dieWithParent the VMM gets SIGKILL when the thread that started it ends (a foreground command that
      *                      is itself killed must not leave its VM running); a detached container's VMM outlives
      *                      its {@code create}
      */
-    public static List<String> command(VmmLaunch launch, boolean dieWithParent) {
+    public static List<String> command(VmmLaunch launch, VmmJail jail, boolean dieWithParent) {
         List<String> cmd = new ArrayList<>();
+        String classPath = System.getProperty("java.class.path");
         if (launch.confine()) {
-            List<String> prefix = VmmConfinement.launcherPrefix();
-            cmd.addAll(prefix.subList(0, prefix.size() - 1));
-            if (dieWithParent) {
-                cmd.add("--pdeathsig=KILL");
-            }
-            cmd.add("--");
+            cmd.addAll(jail.launcher(launch.kernel(), launch.initrd(), dieWithParent));
+            classPath = jail.classPath(classPath, launch.stateDir());
         }
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-Xss1m");
         cmd.addAll(VmmConfinement.jvmOptions());
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(classPath);
         cmd.add(VmmMain.class.getName());
         cmd.addAll(launch.toArgs());
         return cmd;
     }
 
-    /** Starts the VMM with {@code stdio} as its stdin, stdout and stderr. */
-    public static java.lang.Process spawn(VmmLaunch launch, Stdio stdio, boolean dieWithParent) {
-        ProcessBuilder pb = new ProcessBuilder(command(launch, dieWithParent));
+    /**
+     * Starts the VMM with {@code stdio} as its stdin, stdout and stderr, in {@code /} (a jailed VMM may not be able
+     * to enter the caller's directory). A confined VMM's directory (its state directory) becomes its user's.
+     */
+    public static java.lang.Process spawn(VmmLaunch launch, VmmJail jail, Stdio stdio, boolean dieWithParent) {
+        if (launch.confine()) {
+            jail.requireReachable(launch.stateDir());
+            jail.own(launch.stateDir());
+            jail.own(launch.stateDir().resolve(VmmLaunch.START_FIFO));
+        }
+        ProcessBuilder pb = new ProcessBuilder(command(launch, jail, dieWithParent)).directory(new File("/"));
         if (stdio.equals(Stdio.INHERIT)) {
             pb.inheritIO();
         } else {

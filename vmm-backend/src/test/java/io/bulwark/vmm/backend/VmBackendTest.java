@@ -24,6 +24,7 @@ import io.bulwark.vmm.guest.GuestRootfs;
 import io.bulwark.vmm.kvm.Kvm;
 import io.bulwark.vmm.kvm.NativeSyscalls;
 import io.bulwark.vmm.kvm.Syscalls;
+import io.bulwark.vmm.process.VmmJail;
 import io.bulwark.vmm.process.VmmLaunch;
 import io.bulwark.vmm.testkernel.TestKernel;
 import java.nio.file.Files;
@@ -44,6 +45,12 @@ class VmBackendTest {
     private final Syscalls sys = NativeSyscalls.get();
     private final List<ContainerRecord> created = new java.util.ArrayList<>();
     private final List<Integer> fds = new java.util.ArrayList<>();
+
+    /** As a state root is (0711): the VMM's user must reach its directory inside a container's state directory. */
+    @org.junit.jupiter.api.BeforeEach
+    void searchableTemporaryDirectory() throws Exception {
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+    }
 
     @AfterEach
     void cleanUp() {
@@ -125,7 +132,7 @@ class VmBackendTest {
         Requirements.require(Kvm.available(), "/dev/kvm");
         ContainerRecord c = create("checks", TestKernel.bootChecks(5), List.of("/bin/true"), Map.of());
         assertTrue(ProcessInfo.host().isAlive(c.init().pid(), c.init().startTime()));
-        assertTrue(Files.exists(c.stateDir().resolve(VmmLaunch.READY_FILE)));
+        assertTrue(Files.exists(c.stateDir().resolve(VmBackend.VMM_DIR).resolve(VmmLaunch.READY_FILE)));
         Thread.sleep(200);
         assertEquals("", Files.readString(output), "the guest does not run before start");
         backend.start(c);
@@ -149,6 +156,15 @@ class VmBackendTest {
         assertEquals("1", before.get("NoNewPrivs"));
         assertEquals(0, Long.parseLong(before.get("CapEff"), 16));
         assertEquals(0, Long.parseLong(before.get("CapBnd"), 16));
+        // The jail: its own user (real, effective, saved, fs), no groups, its own network, IPC and UTS namespaces.
+        String id = Long.toString(VmmJail.DEFAULT_ID);
+        assertEquals(List.of(id, id, id, id), List.of(before.get("Uid").split("\\s+")), before.get("Uid"));
+        assertEquals(List.of(id, id, id, id), List.of(before.get("Gid").split("\\s+")), before.get("Gid"));
+        assertEquals("", before.get("Groups"));
+        for (String ns : VmmJail.NAMESPACES) {
+            assertFalse(Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/" + ns))
+                .equals(Files.readSymbolicLink(Path.of("/proc/self/ns/" + ns))), ns + " namespace of its own");
+        }
         backend.start(c);
         awaitOutput("spinning");
         // Every thread of the JVM (vCPUs, JIT, GC, the ones started before the filter) carries it: TSYNC.
