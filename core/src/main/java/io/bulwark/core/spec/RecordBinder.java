@@ -184,7 +184,54 @@ final class RecordBinder {
         }
     }
 
+    /*
+     * The spec's customised components: uint64 fields and JSON names that are Java keywords. The spec's own records
+     * take their shapes from these tables instead of reading their annotations, because a fresh JVM's first
+     * annotation read parses them and spins a proxy class per annotation type, which costs a cold command more than
+     * the binding. The spec's tests check, for every record a configuration or the features document reaches, that
+     * the tables give the shapes the annotations give.
+     */
+    static final java.util.Set<String> SPEC_UNSIGNED = java.util.Set.of(
+        "Rlimit.soft", "Rlimit.hard", "SeccompArg.value", "SeccompArg.valueTwo");
+    static final Map<String, String> SPEC_RENAMED = Map.of(
+        "IoPriority.klass", "class", "ExecCpuAffinity.finalAffinity", "final");
+
     private static Shape shape(Class<?> type) {
+        return inSpecPackage(type) ? declaredShape(type) : annotatedShape(type);
+    }
+
+    /** A record of this package (nested ones included), whose shape the tables above describe. */
+    static boolean inSpecPackage(Class<?> type) {
+        return type.getPackageName().equals(RecordBinder.class.getPackageName());
+    }
+
+    private static Shape declaredShape(Class<?> type) {
+        RecordComponent[] rc = type.getRecordComponents();
+        Component[] components = new Component[rc.length];
+        Class<?>[] raw = new Class<?>[rc.length];
+        String prefix = type.getName().substring(type.getPackageName().length() + 1).replace('$', '.') + ".";
+        try {
+            for (int i = 0; i < rc.length; i++) {
+                String key = prefix + rc[i].getName();
+                components[i] = new Component(SPEC_RENAMED.getOrDefault(key, rc[i].getName()),
+                    rc[i].getGenericType(), SPEC_UNSIGNED.contains(key));
+                raw[i] = rc[i].getType();
+            }
+            Constructor<?> constructor = type.getDeclaredConstructor(raw);
+            constructor.setAccessible(true);
+            return new Shape(components, constructor);
+        } catch (NoSuchMethodException | RuntimeException e) {
+            return new Shape(components, null);
+        }
+    }
+
+    /** The components as their annotations describe them, or null for a record only Jackson binds (for tests). */
+    static Component[] annotatedComponents(Class<?> record) {
+        Shape shape = annotatedShape(record);
+        return shape.constructor() == null ? null : shape.components();
+    }
+
+    private static Shape annotatedShape(Class<?> type) {
         RecordComponent[] rc = type.getRecordComponents();
         Component[] components = new Component[rc.length];
         Class<?>[] raw = new Class<?>[rc.length];

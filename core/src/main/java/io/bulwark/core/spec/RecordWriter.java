@@ -114,8 +114,26 @@ final class RecordWriter {
         g.writeEndObject();
     }
 
-    /** The accessors, or none for a record whose class-level annotations say more than "leave nulls out". */
+    /**
+     * The accessors, or none for a record whose class-level annotations say more than "leave nulls out" or whose
+     * components have serializers of their own. The spec's own records are not asked (reading annotations costs a
+     * cold JVM a proxy class per annotation type): the spec's tests check that they all qualify.
+     */
     private static Method[] accessors(Class<?> type) {
+        if (RecordBinder.inSpecPackage(type)) {
+            RecordComponent[] rc = type.getRecordComponents();
+            Method[] m = new Method[rc.length];
+            for (int i = 0; i < rc.length; i++) {
+                m[i] = rc[i].getAccessor();
+                m[i].setAccessible(true);
+            }
+            return m;
+        }
+        return annotatedAccessors(type);
+    }
+
+    /** {@link #accessors} from the annotations, whatever the record (for tests, and records of other packages). */
+    static Method[] annotatedAccessors(Class<?> type) {
         for (Annotation a : type.getAnnotations()) {
             if (!(a instanceof JsonInclude include && include.value() == JsonInclude.Include.NON_NULL
                     && (include.content() == JsonInclude.Include.ALWAYS
