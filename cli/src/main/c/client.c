@@ -6,6 +6,13 @@
  * With no server (or BULWARK_NO_SERVER set, or not root, or --preserve-fds, or a verb the server does not serve) it
  * executes the JVM launcher (../libexec/bulwark-jvm) with the same arguments: the same command, a cold start.
  *
+ * With BULWARK_SERVER=on-demand, a container command that finds no server starts one for its --root (detached: its
+ * own session, cwd /, umask 077, stdio to ROOT/:server.log, no inherited descriptors; `server --on-demand`, which
+ * exits after BULWARK_SERVER_IDLE seconds without work, default 300) and runs itself cold; the next commands find
+ * the server. Of servers started at once only one stays: the lock on ROOT/:server.lock decides, the others exit.
+ * A connection that ends before the server's 'A' frame was never served: the command then runs cold, so a server
+ * stopping for idleness never loses a command.
+ *
  * No allocation-heavy logic and no parsing beyond finding --root: the server does the rest.
  */
 #define _GNU_SOURCE
@@ -20,12 +27,16 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 extern char **environ;
 
 #define SOCKET_NAME ":server.sock"
+#define LOG_NAME ":server.log"
+#define LOCK_NAME ":server.lock"
 #define MAX_REQUEST (1u << 20)
 
 static int signal_pipe[2] = {-1, -1};
@@ -39,8 +50,9 @@ static void on_signal(int sig) {
     errno = saved;
 }
 
-static void cold(char **argv) {
-    char self[PATH_MAX], target[PATH_MAX];
+/* ../libexec/bulwark-jvm next to this executable, into target (PATH_MAX bytes). */
+static void jvm_launcher(char *target) {
+    char self[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
     if (n <= 0) {
         perror("bulwark: readlink /proc/self/exe");
@@ -53,29 +65,39 @@ static void cold(char **argv) {
         exit(1);
     }
     *slash = '\0';
-    if (snprintf(target, sizeof(target), "%s/../libexec/bulwark-jvm", self) >= (int)sizeof(target)) {
+    if (snprintf(target, PATH_MAX, "%s/../libexec/bulwark-jvm", self) >= PATH_MAX) {
         fprintf(stderr, "bulwark: installation path too long\n");
         exit(1);
     }
+}
+
+static void cold(char **argv) {
+    char target[PATH_MAX];
+    jvm_launcher(target);
     execv(target, argv);
     fprintf(stderr, "bulwark: cannot execute %s: %s\n", target, strerror(errno));
     exit(1);
 }
 
-/* --root's value, or the default state root (runc's rule: /run/bulwark for root). */
-static const char *state_root(int argc, char **argv) {
+/* --root's value, or the default state root (runc's rule: /run/bulwark for root); the verb into *verb (or NULL). */
+static const char *state_root(int argc, char **argv, const char **verb) {
     static const char *const with_value[] = {"--log", "--log-format", "--tenant", "--config", "--criu", "--rootless",
                                              NULL};
+    const char *root = "/run/bulwark";
+    *verb = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (a[0] != '-' || strcmp(a, "-") == 0) {
-            break; /* the verb: global flags end here */
+            *verb = a; /* global flags end here */
+            break;
         }
         if (strcmp(a, "--root") == 0 || strcmp(a, "-root") == 0) {
-            return i + 1 < argc ? argv[i + 1] : NULL;
+            root = i + 1 < argc ? argv[++i] : NULL;
+            continue;
         }
         if (strncmp(a, "--root=", 7) == 0) {
-            return a + 7;
+            root = a + 7;
+            continue;
         }
         for (int k = 0; with_value[k]; k++) {
             if (strcmp(a, with_value[k]) == 0) {
@@ -84,7 +106,7 @@ static const char *state_root(int argc, char **argv) {
             }
         }
     }
-    return "/run/bulwark";
+    return root;
 }
 
 static int wants_cold(int argc, char **argv) {
@@ -233,7 +255,10 @@ out:
     return rc;
 }
 
-/* Forwards signals until the server's status frame; returns it, or -1 if the server went away. */
+/*
+ * Forwards signals until the server's status frame; returns it, -1 if the server went away while running the
+ * command, -2 if it leaves the command to the JVM, -3 if it went away before accepting it (nothing ran).
+ */
 static int relay(int fd) {
     static const int forwarded[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT,
                                     SIGALRM, SIGTSTP, SIGTTIN, SIGTTOU, SIGVTALRM, SIGPROF, SIGPWR, 0};
@@ -249,6 +274,7 @@ static int relay(int fd) {
     }
     unsigned char frame[5];
     size_t have = 0;
+    int accepted = 0;
     for (;;) {
         struct pollfd p[2] = {{.fd = fd, .events = POLLIN}, {.fd = signal_pipe[0], .events = POLLIN}};
         if (poll(p, signal_pipe[0] >= 0 ? 2 : 1, -1) < 0) {
@@ -272,9 +298,14 @@ static int relay(int fd) {
                 continue;
             }
             if (n <= 0) {
-                return -1;
+                return accepted ? -1 : -3;
             }
             have += (size_t)n;
+            if (have == sizeof(frame) && frame[0] == 'A') {
+                accepted = 1;
+                have = 0;
+                continue;
+            }
             if (have == sizeof(frame)) {
                 int32_t v = (int32_t)((uint32_t)frame[1] | (uint32_t)frame[2] << 8 | (uint32_t)frame[3] << 16
                                       | (uint32_t)frame[4] << 24);
@@ -288,6 +319,135 @@ static int relay(int fd) {
             }
         }
     }
+}
+
+/* Verbs that act on containers: only they start an on-demand server (help, spec or --version do not need one). */
+static int container_verb(const char *verb) {
+    static const char *const verbs[] = {"create", "run", "start", "state", "kill", "delete", "exec", "list", "ps",
+                                        "pause", "resume", NULL};
+    for (int k = 0; verb != NULL && verbs[k]; k++) {
+        if (strcmp(verb, verbs[k]) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* BULWARK_SERVER: "on-demand" starts a server when none runs; unset, empty or "off" never does. */
+static int on_demand(void) {
+    const char *mode = getenv("BULWARK_SERVER");
+    if (mode == NULL || mode[0] == '\0' || strcmp(mode, "off") == 0) {
+        return 0;
+    }
+    if (strcmp(mode, "on-demand") != 0) {
+        fprintf(stderr, "bulwark: BULWARK_SERVER: expected \"on-demand\" or \"off\", got \"%s\"\n", mode);
+        exit(1);
+    }
+    return 1;
+}
+
+/* BULWARK_SERVER_IDLE: seconds an on-demand server waits without work before it exits (NULL: its default). */
+static const char *idle_seconds(void) {
+    const char *idle = getenv("BULWARK_SERVER_IDLE");
+    if (idle == NULL || idle[0] == '\0') {
+        return NULL;
+    }
+    size_t n = strspn(idle, "0123456789");
+    if (idle[n] != '\0' || n > 9 || strtol(idle, NULL, 10) <= 0) {
+        fprintf(stderr, "bulwark: BULWARK_SERVER_IDLE: expected a positive number of seconds, got \"%s\"\n", idle);
+        exit(1);
+    }
+    return idle;
+}
+
+/* Whether a process holds the server lock of the root (a server runs there, or is starting or stopping). */
+static int server_locked(const char *root) {
+    char path[PATH_MAX];
+    if (snprintf(path, sizeof(path), "%s/%s", root, LOCK_NAME) >= (int)sizeof(path)) {
+        return 0;
+    }
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) {
+        return 0;
+    }
+    struct flock probe = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0};
+    int held = fcntl(fd, F_GETLK, &probe) == 0 && probe.l_type != F_UNLCK;
+    close(fd);
+    return held;
+}
+
+/*
+ * Starts `bulwark-jvm --root ROOT server --on-demand` detached, unless a server holds the root's lock already (it is
+ * starting, or stopping for idleness). The caller then runs its own command cold: measured, that is sooner than
+ * waiting for the new server to listen and sending the command to a JVM that has not warmed up yet.
+ */
+static void spawn_server(const char *root, const char *idle) {
+    char launcher[PATH_MAX], abs_root[PATH_MAX], log[PATH_MAX];
+    if (server_locked(root)) {
+        return;
+    }
+    jvm_launcher(launcher);
+    if (root[0] == '/') {
+        if (snprintf(abs_root, sizeof(abs_root), "%s", root) >= (int)sizeof(abs_root)) {
+            return;
+        }
+    } else {
+        char cwd[PATH_MAX];
+        if (getcwd(cwd, sizeof(cwd)) == NULL
+            || snprintf(abs_root, sizeof(abs_root), "%s/%s", cwd, root) >= (int)sizeof(abs_root)) {
+            return;
+        }
+    }
+    if (snprintf(log, sizeof(log), "%s/%s", abs_root, LOG_NAME) >= (int)sizeof(log)) {
+        return;
+    }
+    char *args[] = {"bulwark-jvm", "--root", abs_root, "server", "--on-demand", NULL, NULL, NULL};
+    if (idle != NULL) {
+        args[5] = "--idle-exit";
+        args[6] = (char *)idle;
+    }
+    /* a grandchild: this process becomes the cold JVM next and must not keep a child it never waits for */
+    pid_t pid = fork();
+    if (pid < 0) {
+        return;
+    }
+    if (pid > 0) {
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
+        }
+        return;
+    }
+    if (fork() != 0) {
+        _exit(0);
+    }
+    /* the server outlives this command: nothing of the caller's session, terminal or descriptors stays with it (a
+       caller waiting for EOF on a pipe it handed us must not wait for the server's idle exit) */
+    setsid();
+    umask(077);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    if (chdir("/") != 0) {
+        _exit(127);
+    }
+    mkdir(abs_root, 0700);
+    int null = open("/dev/null", O_RDWR);
+    int out = open(log, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0600);
+    if (null < 0) {
+        _exit(127);
+    }
+    if (out < 0) {
+        out = null;
+    }
+    if (dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0) {
+        _exit(127);
+    }
+    if (syscall(SYS_close_range, 3, ~0U, 0) != 0) {
+        for (int fd = 3; fd < 65536; fd++) {
+            close(fd);
+        }
+    }
+    execv(launcher, args);
+    _exit(127);
 }
 
 /* A link named bulwark@TENANT means --tenant=TENANT (runtimes are configured as a bare path, without flags). */
@@ -319,7 +479,14 @@ int main(int argc, char **argv) {
     if (wants_cold(argc, argv)) {
         cold(argv);
     }
-    int fd = connect_server(state_root(argc, argv));
+    int spawn = on_demand();
+    const char *idle = idle_seconds(); /* both checked on every command: a typo shows at once, not on a cold day */
+    const char *verb;
+    const char *root = state_root(argc, argv, &verb);
+    int fd = connect_server(root);
+    if (fd < 0 && spawn && root != NULL && container_verb(verb)) {
+        spawn_server(root, idle);
+    }
     if (fd < 0) {
         cold(argv);
     }
@@ -328,9 +495,9 @@ int main(int argc, char **argv) {
         cold(argv); /* nothing has run yet */
     }
     int status = relay(fd);
-    if (status == -2) {
+    if (status == -2 || status == -3) {
         close(fd);
-        cold(argv); /* a verb the server leaves to the JVM */
+        cold(argv); /* a verb the server leaves to the JVM, or a server that stopped before taking the command */
     }
     if (status < 0) {
         fprintf(stderr, "bulwark: the server closed the connection before the command finished\n");

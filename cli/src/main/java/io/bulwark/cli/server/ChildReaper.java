@@ -57,6 +57,15 @@ public final class ChildReaper implements AutoCloseable {
         sys.writeAll(wake[1], new byte[] {1});
     }
 
+    /** How many adopted processes have not ended (or not been reaped) yet. */
+    public synchronized int running() {
+        int n = 0;
+        for (CompletableFuture<Integer> f : statuses.values()) {
+            n += f.isDone() ? 0 : 1;
+        }
+        return n;
+    }
+
     public synchronized boolean adopted(int pid) {
         return statuses.containsKey(pid);
     }

@@ -9,11 +9,14 @@ import io.bulwark.core.backend.Backend;
 import io.bulwark.core.backend.Stdio;
 import io.bulwark.core.sys.Syscall;
 import java.io.PrintStream;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -38,6 +41,12 @@ import java.util.function.UnaryOperator;
 public final class WarmServer implements AutoCloseable {
     /** The socket's name under the state root (':' cannot start a container id, so it never collides with one). */
     public static final String SOCKET = ":server.sock";
+    /**
+     * Held (an fcntl lock) by the one server of a root for its whole life and holding its pid: of two servers
+     * started at once (two clients that found none), the second sees it taken and leaves.
+     */
+    public static final String LOCK = ":server.lock";
+    private static final List<String> NAMESPACES = List.of("mnt", "pid", "net", "ipc", "uts", "user", "cgroup");
 
     private final Syscall sys;
     private final Path socket;
@@ -45,23 +54,93 @@ public final class WarmServer implements AutoCloseable {
     private final ChildReaper reaper;
     private final Map<String, Backend> backends = new ConcurrentHashMap<>();
     private final PrintStream log;
+    private final FileChannel lock;
+    /** Guards the hand-over between accepting a connection and stopping for idleness. */
+    private final Object lifecycle = new Object();
+    private int inFlight;
+    private long lastRequestEnd = System.nanoTime();
     private volatile boolean closed;
+    private boolean released;
 
-    private WarmServer(Syscall sys, Path socket, int listener, ChildReaper reaper, PrintStream log) {
+    private WarmServer(Syscall sys, Path socket, int listener, ChildReaper reaper, PrintStream log, FileChannel lock) {
         this.sys = sys;
         this.socket = socket;
         this.listener = listener;
         this.reaper = reaper;
         this.log = log;
+        this.lock = lock;
     }
 
-    /** Binds the socket under {@code root}; fails if a server already listens there. */
+    /** Thrown by {@link #bind} when another server holds the root's lock. */
+    public static final class AlreadyServed extends BulwarkException {
+        AlreadyServed(String message) {
+            super(message, Syscall.EEXIST);
+        }
+    }
+
+    /** Takes the root's server lock and binds the socket under {@code root}; fails if a server already runs there. */
     public static WarmServer bind(Syscall sys, Path root, PrintStream log) {
         try {
             Files.createDirectories(root);
         } catch (java.io.IOException e) {
             throw new BulwarkException("cannot create " + root + ": " + e.getMessage(), e);
         }
+        FileChannel lock = lock(root);
+        try {
+            WarmServer server = bindLocked(sys, root, log, lock);
+            writePid(lock);
+            return server;
+        } catch (RuntimeException e) {
+            closeQuietly(lock);
+            throw e;
+        }
+    }
+
+    private static FileChannel lock(Path root) {
+        Path file = root.resolve(LOCK);
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (java.io.IOException e) {
+            throw new BulwarkException("cannot open " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            if (ch.tryLock() == null) {
+                String pid = "";
+                try {
+                    pid = Files.readString(file).strip();
+                } catch (java.io.IOException ignored) {
+                    // the holder is still writing it
+                }
+                closeQuietly(ch);
+                throw new AlreadyServed("a server already runs for " + root + (pid.isEmpty() ? "" : " (pid " + pid + ")"));
+            }
+        } catch (java.io.IOException e) {
+            closeQuietly(ch);
+            throw new BulwarkException("cannot lock " + file + ": " + e.getMessage(), e);
+        }
+        return ch;
+    }
+
+    private static void writePid(FileChannel lock) {
+        try {
+            lock.truncate(0);
+            lock.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+        } catch (java.io.IOException e) {
+            throw new BulwarkException("cannot write the server's pid: " + e.getMessage(), e);
+        }
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (java.io.IOException ignored) {
+            // closing releases the lock either way
+        }
+    }
+
+    private static WarmServer bindLocked(Syscall sys, Path root, PrintStream log, FileChannel lock) {
         Path socket = root.resolve(SOCKET);
         if (Files.exists(socket)) {
             int probe = sys.socket(Syscall.AF_UNIX, Syscall.SOCK_STREAM);
@@ -102,7 +181,7 @@ public final class WarmServer implements AutoCloseable {
                 }
             }
         }
-        return new WarmServer(sys, socket, fd, new ChildReaper(sys), log);
+        return new WarmServer(sys, socket, fd, new ChildReaper(sys), log, lock);
     }
 
     public Path socket() {
@@ -111,6 +190,19 @@ public final class WarmServer implements AutoCloseable {
 
     /** Serves connections until {@link #close}. */
     public void serve() {
+        serve(null);
+    }
+
+    /**
+     * Serves connections until {@link #close} or, with an idle limit, until no request has been in flight and no
+     * process the server started has been running for that long (an on-demand server leaves by itself then).
+     */
+    public void serve(Duration idleLimit) {
+        if (idleLimit != null) {
+            Thread watchdog = new Thread(() -> watchIdle(idleLimit.toNanos()), "bulwark-server-idle");
+            watchdog.setDaemon(true);
+            watchdog.start();
+        }
         while (!closed) {
             int conn;
             try {
@@ -124,7 +216,25 @@ public final class WarmServer implements AutoCloseable {
                 }
                 throw e;
             }
-            Thread t = new Thread(() -> handle(conn), "bulwark-request-" + conn);
+            synchronized (lifecycle) {
+                if (closed) {
+                    // stopped for idleness between connect and accept: the client sees no acceptance and runs the
+                    // command itself
+                    sys.close(conn);
+                    return;
+                }
+                inFlight++;
+            }
+            Thread t = new Thread(() -> {
+                try {
+                    handle(conn);
+                } finally {
+                    synchronized (lifecycle) {
+                        inFlight--;
+                        lastRequestEnd = System.nanoTime();
+                    }
+                }
+            }, "bulwark-request-" + conn);
             t.setDaemon(true);
             t.start();
         }
@@ -146,10 +256,12 @@ public final class WarmServer implements AutoCloseable {
                 throw new BulwarkException("server request without the client's stdin, stdout and stderr");
             }
             List<String> argv = ClientArgs.rewrite(request.argv(), Path.of(request.cwd()));
-            if (argv == null) {
+            if (argv == null || !sharesNamespaces(peer.pid())) {
                 sys.writeAll(conn, WireFormat.frame(WireFormat.FALLBACK, 0));
                 return;
             }
+            // from here on the command runs (or ran): the client must not run it again itself
+            sys.writeAll(conn, WireFormat.frame(WireFormat.ACCEPTED, 0));
             ConnectionSignals signals = new ConnectionSignals();
             reader = new Thread(() -> signals.read(sys, conn), "bulwark-signals-" + conn);
             reader.setDaemon(true);
@@ -186,6 +298,26 @@ public final class WarmServer implements AutoCloseable {
         return status;
     }
 
+    /**
+     * Whether the client sees the system as the server does: a command from another mount, pid, network, ... namespace
+     * or from a chroot (an `unshare -m bulwark ...`) would mean other paths and processes here, so it runs in the
+     * client's own JVM instead (the server may have been started from anywhere, on demand by its first client).
+     */
+    static boolean sharesNamespaces(int pid) {
+        try {
+            for (String ns : NAMESPACES) {
+                if (!Files.readSymbolicLink(Path.of("/proc/self/ns", ns))
+                    .equals(Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns", ns)))) {
+                    return false;
+                }
+            }
+            return Files.readSymbolicLink(Path.of("/proc/" + pid + "/root")).equals(Path.of("/"))
+                && Files.readSymbolicLink(Path.of("/proc/self/root")).equals(Path.of("/"));
+        } catch (java.io.IOException e) {
+            return false; // the client is gone or hidden: nothing to serve
+        }
+    }
+
     /** The rest of a request whose first bytes came with the descriptors. */
     private byte[] readPayload(int conn, byte[] first) {
         byte[] data = first;
@@ -213,13 +345,56 @@ public final class WarmServer implements AutoCloseable {
         return joined;
     }
 
+    private void watchIdle(long limit) {
+        long tick = Math.max(10_000_000L, Math.min(1_000_000_000L, limit / 4));
+        long idleSince = System.nanoTime();
+        while (!closed) {
+            try {
+                Thread.sleep(tick / 1_000_000L);
+            } catch (InterruptedException e) {
+                return;
+            }
+            boolean running = reaper.running() > 0; // a container's init or exec'd process waits for its exit
+            synchronized (lifecycle) {
+                long now = System.nanoTime();
+                if (inFlight > 0 || running) {
+                    idleSince = now;
+                    continue;
+                }
+                long since = Math.max(idleSince, lastRequestEnd);
+                if (now - since >= limit) {
+                    log.println("bulwark server: idle for " + Duration.ofNanos(now - since).toSeconds() + " s, exiting");
+                    stop();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** New clients find no socket (they start another server or run cold); the accept loop ends. */
+    private void stop() {
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            sys.unlink(socket.toString());
+            ServerLibc.shutdown(listener);
+        }
+    }
+
     @Override
     public void close() {
-        closed = true;
-        sys.unlink(socket.toString());
-        ServerLibc.shutdown(listener);
+        synchronized (lifecycle) {
+            stop();
+            if (released) {
+                return;
+            }
+            released = true;
+        }
         sys.close(listener);
         reaper.close();
+        closeQuietly(lock); // last: a new server may take the root only once this one has let go of the socket
     }
 
     /** The signals one client forwards, for the command it asked for only. */

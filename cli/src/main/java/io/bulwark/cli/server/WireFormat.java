@@ -16,6 +16,8 @@ import java.util.List;
  * client -> server  "BWK1" u32:length, then length bytes: argv, env (each u32:count, count x (u32:len, bytes)),
  *                   cwd (u32:len, bytes). The client's stdin, stdout and stderr ride on the first byte (SCM_RIGHTS).
  * client -> server  'S' u32:signal      a signal the client received, for the command to forward
+ * server -> client  'A' u32:0           the command runs here: from now on the client must not run it itself
+ *                                       (a connection that ends before this frame was never served)
  * server -> client  'X' u32:status      the command's exit status; the server then closes the connection
  * server -> client  'F' u32:0           not served here: the client runs the command in its own JVM instead
  * </pre>
@@ -27,6 +29,7 @@ public final class WireFormat {
     public static final int MAX_STRINGS = 1 << 16;
     public static final byte SIGNAL = 'S';
     public static final byte EXIT = 'X';
+    public static final byte ACCEPTED = 'A';
     public static final byte FALLBACK = 'F';
     public static final int FRAME = 5;
 

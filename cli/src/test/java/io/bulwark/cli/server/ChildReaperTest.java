@@ -43,6 +43,16 @@ class ChildReaperTest {
     }
 
     @Test
+    void runningCountsAdoptedProcessesUntilTheyAreReaped() {
+        assertEquals(0, reaper.running());
+        int pid = spawn("sleep 0.2");
+        reaper.adopt(pid);
+        assertEquals(1, reaper.running(), "an idle server must not leave while it runs");
+        assertEquals(0, reaper.await(pid));
+        assertEquals(0, reaper.running());
+    }
+
+    @Test
     void everyConcurrentWaiterGetsTheSameStatus() throws Exception {
         int pid = spawn("sleep 0.3; kill -TERM $$");
         reaper.adopt(pid);
